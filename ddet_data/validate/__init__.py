@@ -1,0 +1,132 @@
+"""Validate data packages: frictionless (or the fast engine) plus the project's checks.
+
+Bad data is a value: these functions return a report and raise only when the input
+cannot be read at all (a missing file, a descriptor that is not JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import DdetError
+from .checks import read_tables, run_checks
+from .frictionless_engine import validate_resource_frictionless
+from .report import add_errors, combine
+
+ENGINES = ("auto", "fast", "frictionless")
+DEFAULT_LIMIT_ERRORS = 1000
+
+
+@dataclass
+class Target:
+    """A package to validate (schemas resolved to dicts) and the folder its paths start from."""
+
+    package: dict
+    basepath: Path
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DdetError(f"{path}: no such file") from exc
+    except json.JSONDecodeError as exc:
+        raise DdetError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from exc
+
+
+def resolve_schemas(package: dict, basepath: Path) -> dict:
+    for resource in package["resources"]:
+        if isinstance(resource.get("schema"), str):
+            resource["schema"] = read_json(basepath / resource["schema"])
+    return package
+
+
+def load_target(path: Path, schema: Path | None = None) -> Target:
+    """A datapackage.json, a folder holding one, a resource descriptor, or a data file + schema."""
+    if path.is_dir():
+        path = path / "datapackage.json"
+    if path.suffix in (".csv", ".parquet"):
+        if schema is None:
+            raise DdetError(f"{path}: a data file needs --schema to be validated")
+        resource = {
+            "name": path.stem.lower().replace(" ", "_") or "data",
+            "type": "table",
+            "path": path.name,
+            "format": path.suffix[1:],
+            "schema": str(schema.resolve()),
+        }
+        return Target(resolve_schemas({"resources": [resource]}, path.parent), path.parent)
+    descriptor = read_json(path)
+    if "resources" not in descriptor:
+        if "path" not in descriptor:
+            raise DdetError(f"{path}: neither a data package nor a resource descriptor")
+        descriptor = {"resources": [descriptor]}
+    return Target(resolve_schemas(descriptor, path.parent), path.parent)
+
+
+def validate_resource(
+    resource: dict, target: Target, engine: str, limit_errors: int, progress
+) -> tuple[dict, str | None]:
+    """One task, and a note when the fast engine had to hand over to frictionless."""
+    if engine != "frictionless" and resource.get("type", "table") == "table":
+        from .fast import Unsupported, validate_resource_fast
+
+        try:
+            task = validate_resource_fast(
+                resource,
+                target.basepath,
+                target.package,
+                limit_errors=limit_errors,
+                progress=progress,
+            )
+            return task, None
+        except Unsupported as reason:
+            # The report says so: a reader must know which engine stood behind a finding.
+            note = f"{resource['name']}: validated with frictionless ({reason})"
+            task = validate_resource_frictionless(
+                resource, target.basepath, target.package, limit_errors
+            )
+            return task, note
+    return validate_resource_frictionless(
+        resource, target.basepath, target.package, limit_errors
+    ), None
+
+
+def validate_targets(
+    targets: list[Target],
+    engine: str = "auto",
+    limit_errors: int = DEFAULT_LIMIT_ERRORS,
+    sources_root: Path | None = None,
+    on_resource: Callable[[str, int, int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """Validate every resource of every target, then run the project's checks across them."""
+    if engine not in ENGINES:
+        raise DdetError(f"unknown engine {engine!r} (choose one of {', '.join(ENGINES)})")
+    tasks, notes, tables = [], [], {}
+    task_by_table = {}
+    total = sum(len(target.package["resources"]) for target in targets)
+    for target in targets:
+        for resource in target.package["resources"]:
+            if on_resource:
+                on_resource(resource["name"], len(tasks) + 1, total)
+            task, note = validate_resource(resource, target, engine, limit_errors, progress)
+            tasks.append(task)
+            notes += [note] if note else []
+            task_by_table[resource["name"]] = task
+        tables.update(read_tables(target.package, target.basepath))
+    for table, errors in run_checks(tables, sources_root).items():
+        add_errors(task_by_table[table], errors)
+    return combine(tasks, notes)
+
+
+def validate_paths(paths: list[Path], schema: Path | None = None, **options) -> dict:
+    return validate_targets([load_target(path, schema) for path in paths], **options)
+
+
+def validate_packages(paths: list[Path], **options) -> dict:
+    """Validate package folders or descriptors (the publishing side calls this before sending)."""
+    return validate_paths(list(paths), **options)

@@ -1,0 +1,176 @@
+"""Build: sources/ -> tables -> packages in datapackages/, all or nothing.
+
+The build writes into a temporary folder beside datapackages/, validates what it wrote,
+and only then swaps it in, so a failed build leaves the previous packages untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import BuildError, SourceError
+from .package import PackageSpec, write_package
+from .schemas import load_schemas
+from .sources.interviews import load_interviews, load_people
+from .sources.issues import load_issues
+from .sources.opsn import load_opsn
+from .themes import detect_themes, load_themes, theme_rows
+from .validate import Target, resolve_schemas, validate_targets
+from .validate.report import error_rows
+from .yamlio import check_keys, load_yaml
+
+PACKAGE_KEYS = ("title", "description", "keywords", "created", "tables")
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a project's folders are; tests point it at a copy."""
+
+    root: Path
+
+    @property
+    def sources(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def schemas(self) -> Path:
+        return self.root / "schemas"
+
+    @property
+    def datapackages(self) -> Path:
+        return self.root / "datapackages"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    packages: dict[str, dict[str, int]]  # package -> table -> row count
+
+
+def load_specs(project: Project) -> dict[str, PackageSpec]:
+    path = project.sources / "packages.yaml"
+    if not project.sources.is_dir() or not any(project.sources.iterdir()):
+        raise SourceError(
+            "sources/ is empty: nothing to build (see README, 'Sources')", project.sources
+        )
+    if not path.is_file():
+        raise SourceError("missing packages.yaml, which names the packages to build", path)
+    specs = {}
+    for name, entry in load_yaml(path).items():
+        check_keys(entry, path, PACKAGE_KEYS, what=f"package {name!r}")
+        specs[name] = PackageSpec(
+            name=name,
+            title=entry["title"],
+            description=entry["description"],
+            keywords=list(entry["keywords"]),
+            created=created_timestamp(str(entry["created"])),
+            tables=list(entry["tables"]),
+        )
+    return specs
+
+
+def created_timestamp(created: str) -> str:
+    """RFC 3339 `created`: SOURCE_DATE_EPOCH when set, else the date in packages.yaml."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{created}T00:00:00Z"
+
+
+def collect_tables(project: Project) -> dict[str, list[dict]]:
+    """Every table's rows, read from sources/ (raises SourceError at the first bad input)."""
+    sources = project.sources
+    themes = load_themes(sources / "themes.yaml")
+    opsn = load_opsn(sources / "opsn", sources)
+    organization_ids = {row["organization_id"] for row in opsn["organizations"]}
+    people = load_people(sources / "people.yaml")
+    interviews = load_interviews(sources / "interviews", people, themes, organization_ids)
+    theme_ids = {row["theme_id"] for row in theme_rows(themes)}
+    issues = load_issues(sources / "issues", theme_ids, lambda text: detect_themes(text, themes))
+    return {
+        **opsn,
+        **interviews,
+        **issues,
+        "people": [{"person_id": p.person_id, "name": p.name} for p in people.values()]
+        if isinstance(people, dict)
+        else people,
+        "themes": theme_rows(themes),
+    }
+
+
+def write_packages(project: Project, folder: Path) -> BuildResult:
+    """Write every package into `folder` and validate it; raise BuildError if anything is wrong."""
+    specs = load_specs(project)
+    tables = collect_tables(project)
+    counts = {}
+    targets = []
+    for spec in specs.values():
+        schemas = load_schemas(project.schemas, spec.tables)
+        unknown = set(spec.tables) - set(tables)
+        if unknown:
+            raise BuildError(f"package {spec.name}: no source produces table(s) {sorted(unknown)}")
+        package_dir = folder / spec.name
+        descriptor = write_package(package_dir, spec, tables, schemas, sources=[])
+        counts[spec.name] = {table: len(tables[table]) for table in spec.tables}
+        targets.append(Target(resolve_schemas(descriptor, package_dir), package_dir))
+    report = validate_targets(targets, engine="frictionless", sources_root=project.sources)
+    if not report["valid"]:
+        first = error_rows(report)[:5]
+        lines = "; ".join(
+            f"{table} row {row} field {field}: {message}" for table, row, field, _, message in first
+        )
+        raise BuildError(f"the built data is invalid ({report['stats']['errors']} errors): {lines}")
+    return BuildResult(counts)
+
+
+def build(project: Project) -> BuildResult:
+    """Rebuild datapackages/ from sources/ and schemas/; untouched on any failure."""
+    project.root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".datapackages-", dir=project.root))
+    try:
+        result = write_packages(project, staging)
+        replace_folder(project.datapackages, staging)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def replace_folder(target: Path, staging: Path) -> None:
+    """Swap `staging` in place of `target` with renames, so no reader sees half a folder."""
+    retired = target.with_name(f".{target.name}-old")
+    shutil.rmtree(retired, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def stale_files(project: Project) -> list[str]:
+    """Files of datapackages/ that differ from a fresh build (empty when up to date)."""
+    with tempfile.TemporaryDirectory(prefix=".datapackages-check-", dir=project.root) as staging:
+        write_packages(project, Path(staging))
+        return compare_trees(Path(staging), project.datapackages)
+
+
+def compare_trees(expected: Path, actual: Path) -> list[str]:
+    def files(root: Path) -> set[str]:
+        return (
+            {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+            if root.is_dir()
+            else set()
+        )
+
+    wanted, present = files(expected), files(actual)
+    differences = [f"missing: {name}" for name in sorted(wanted - present)]
+    differences += [f"unexpected: {name}" for name in sorted(present - wanted)]
+    for name in sorted(wanted & present):
+        if not filecmp.cmp(expected / name, actual / name, shallow=False):
+            differences.append(f"changed: {name}")
+    return differences
+

@@ -1,0 +1,172 @@
+"""The `ddet-data` command line: thin commands over the library.
+
+This module is the only place that prints or exits. A `DdetError` becomes one line
+on stderr and its exit code; `--debug` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import EXIT_INVALID, DdetError
+
+EPILOG_BUILD = """\b
+Examples:
+  ddet-data build            rebuild datapackages/ from sources/ and schemas/
+  ddet-data build --check    exit 1 if datapackages/ is stale (CI)
+"""
+EPILOG_VALIDATE = """\b
+Examples:
+  ddet-data validate                                   every package in datapackages/
+  ddet-data validate datapackages/opsn/datapackage.json
+  ddet-data validate big.csv --schema schemas/facts.json --engine fast
+  ddet-data validate --json > report.json              frictionless-shaped report
+"""
+EPILOG_LINT = """\b
+Example:
+  ddet-data lint             check every schema in schemas/ (offline)
+"""
+
+
+class DdetGroup(click.Group):
+    """Turns the library's errors into one line and an exit code, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DdetError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(cls=DdetGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ddet-data")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Project folder holding sources/, schemas/ and datapackages/.",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, root: Path) -> None:
+    """Turn the DDET newsletter, its interviews and facts about OPSN into open data."""
+    ctx.obj = {"debug": debug, "root": root}
+
+
+def project_of(ctx: click.Context):
+    from .build import Project
+
+    return Project(ctx.obj["root"])
+
+
+def on_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@cli.command(epilog=EPILOG_BUILD)
+@click.option("--check", is_flag=True, help="Build aside and compare; change nothing.")
+@click.pass_context
+def build(ctx: click.Context, check: bool) -> None:
+    """Build the data packages from sources/ and schemas/."""
+    from .build import build as build_packages
+    from .build import stale_files
+
+    project = project_of(ctx)
+    if check:
+        differences = stale_files(project)
+        if differences:
+            for line in differences:
+                click.echo(f"stale: {line}")
+            click.echo("datapackages/ is stale: run 'ddet-data build' and commit", err=True)
+            ctx.exit(1)
+        click.echo("datapackages/ is up to date")
+        return
+    result = build_packages(project)
+    for package, tables in result.packages.items():
+        rows = sum(tables.values())
+        click.echo(f"built datapackages/{package}: {len(tables)} tables, {rows} rows")
+
+
+@cli.command(epilog=EPILOG_VALIDATE)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--schema",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Table Schema for a CSV or Parquet file given as PATH.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "fast", "frictionless"]),
+    default="auto",
+    show_default=True,
+    help="fast: vectorized pyarrow engine; auto: fast, falling back to frictionless.",
+)
+@click.option("--limit-errors", type=click.IntRange(min=1), default=1000, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print frictionless's report shape.")
+@click.pass_context
+def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
+    """Validate data packages: types, constraints, keys, and the project's checks.
+
+    Exit status: 0 valid, 3 invalid, 1 the tool failed.
+    """
+    from .validate import validate_paths
+    from .validate.report import render_text
+
+    project = project_of(ctx)
+    if not paths:
+        paths = sorted(project.datapackages.glob("*/datapackage.json"))
+        if not paths:
+            raise DdetError(
+                f"{project.datapackages}: no package to validate (run 'ddet-data build')"
+            )
+    sources_root = project.sources if project.sources.is_dir() else None
+    show = on_terminal() and not as_json
+
+    def on_resource(name: str, index: int, total: int) -> None:
+        if show:
+            click.echo(f"\r[{index}/{total}] {name}".ljust(60), err=True, nl=False)
+
+    report = validate_paths(
+        list(paths),
+        schema=schema,
+        engine=engine,
+        limit_errors=limit_errors,
+        sources_root=sources_root,
+        on_resource=on_resource,
+    )
+    if show:
+        click.echo("\r".ljust(61) + "\r", err=True, nl=False)
+    click.echo(json.dumps(report, ensure_ascii=False, indent=2) if as_json else render_text(report))
+    ctx.exit(0 if report["valid"] else EXIT_INVALID)
+
+
+@cli.command(epilog=EPILOG_LINT)
+@click.pass_context
+def lint(ctx: click.Context) -> None:
+    """Check schemas/: metadata, French descriptions, examples, enums, keys, usage."""
+    from .build import load_specs
+    from .schemas import lint_schemas
+
+    project = project_of(ctx)
+    packages = {name: spec.tables for name, spec in load_specs(project).items()}
+    findings = lint_schemas(project.schemas, packages)
+    for finding in findings:
+        click.echo(finding)
+    if findings:
+        click.echo(f"{len(findings)} problems in schemas/", err=True)
+        ctx.exit(EXIT_INVALID)
+    count = len(list(project.schemas.glob("*.json")))
+    click.echo(f"{count} schemas OK")
+
+
+def main() -> None:
+    cli(prog_name="ddet-data")
