@@ -6,16 +6,15 @@ and only then swaps it in, so a failed build leaves the previous packages untouc
 
 from __future__ import annotations
 
-import datetime as dt
 import filecmp
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError, SourceError
-from .package import PackageSpec, write_package
+from .errors import BuildError
+from .package import write_package
+from .project import Project, load_specs
 from .schemas import load_schemas
 from .sources.interviews import load_interviews, load_people
 from .sources.issues import load_issues
@@ -23,64 +22,11 @@ from .sources.opsn import load_opsn
 from .themes import detect_themes, load_themes, theme_rows
 from .validate import Target, resolve_schemas, validate_targets
 from .validate.report import error_rows
-from .yamlio import check_keys, load_yaml
-
-PACKAGE_KEYS = ("title", "description", "keywords", "created", "tables")
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a project's folders are; tests point it at a copy."""
-
-    root: Path
-
-    @property
-    def sources(self) -> Path:
-        return self.root / "sources"
-
-    @property
-    def schemas(self) -> Path:
-        return self.root / "schemas"
-
-    @property
-    def datapackages(self) -> Path:
-        return self.root / "datapackages"
 
 
 @dataclass(frozen=True)
 class BuildResult:
     packages: dict[str, dict[str, int]]  # package -> table -> row count
-
-
-def load_specs(project: Project) -> dict[str, PackageSpec]:
-    path = project.sources / "packages.yaml"
-    if not project.sources.is_dir() or not any(project.sources.iterdir()):
-        raise SourceError(
-            "sources/ is empty: nothing to build (see README, 'Sources')", project.sources
-        )
-    if not path.is_file():
-        raise SourceError("missing packages.yaml, which names the packages to build", path)
-    specs = {}
-    for name, entry in load_yaml(path).items():
-        check_keys(entry, path, PACKAGE_KEYS, what=f"package {name!r}")
-        specs[name] = PackageSpec(
-            name=name,
-            title=entry["title"],
-            description=entry["description"],
-            keywords=list(entry["keywords"]),
-            created=created_timestamp(str(entry["created"])),
-            tables=list(entry["tables"]),
-        )
-    return specs
-
-
-def created_timestamp(created: str) -> str:
-    """RFC 3339 `created`: SOURCE_DATE_EPOCH when set, else the date in packages.yaml."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        moment = dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{created}T00:00:00Z"
 
 
 def collect_tables(project: Project) -> dict[str, list[dict]]:
@@ -173,4 +119,3 @@ def compare_trees(expected: Path, actual: Path) -> list[str]:
         if not filecmp.cmp(expected / name, actual / name, shallow=False):
             differences.append(f"changed: {name}")
     return differences
-

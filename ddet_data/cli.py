@@ -63,7 +63,7 @@ def cli(ctx: click.Context, debug: bool, root: Path) -> None:
 
 
 def project_of(ctx: click.Context):
-    from .build import Project
+    from .project import Project
 
     return Project(ctx.obj["root"])
 
@@ -153,7 +153,7 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
 @click.pass_context
 def lint(ctx: click.Context) -> None:
     """Check schemas/: metadata, French descriptions, examples, enums, keys, usage."""
-    from .build import load_specs
+    from .project import load_specs
     from .schemas import lint_schemas
 
     project = project_of(ctx)

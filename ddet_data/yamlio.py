@@ -8,8 +8,9 @@ dictionaries it builds.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -99,7 +100,9 @@ def check_keys(
     """Reject a mapping with a missing key or a key the format does not know (a typo)."""
     line = getattr(mapping, "line", None)
     if not isinstance(mapping, dict):
-        raise SourceError(f"expected a mapping for this {what}, got {type(mapping).__name__}", path, line)
+        raise SourceError(
+            f"expected a mapping for this {what}, got {type(mapping).__name__}", path, line
+        )
     required = list(required)
     known = set(required) | set(optional)
     for key in mapping:
