@@ -1,0 +1,260 @@
+"""What a built package asks to be on data.gouv.fr: files with their sha1, size and metadata.
+
+This reads the descriptor shape the build writes (`datapackage.json` with CSV and
+Parquet resources and `schemas/<table>.json`) and nothing of the build's internals.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PublishError
+
+DESCRIPTION_LIMIT = 100_000  # udata's DESCRIPTION_SIZE_LIMIT
+DICTIONARY_HEADING = "## Dictionnaire des données"
+TYPES_FR = {
+    "string": "texte",
+    "integer": "entier",
+    "number": "nombre",
+    "boolean": "booléen",
+    "date": "date",
+    "datetime": "date et heure",
+    "year": "année",
+    "yearmonth": "année-mois",
+    "array": "liste",
+    "object": "objet",
+    "geopoint": "point géographique",
+}
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """One file to publish as one data.gouv.fr resource."""
+
+    marker: str  # the value of the resource's `ddet:resource` extra
+    path: Path
+    upload_name: str  # the file name sent with the upload
+    sha1: str
+    size: int
+    title: str
+    description: str
+    type: str  # udata resource type: main or documentation
+    format: str
+    mimetype: str
+    table: str | None = None
+    schema_marker: str | None = None  # marker of the resource holding this table's schema
+
+    def is_upload_title(self, title: str | None) -> bool:
+        """True if `title` is the name the server gave an upload of this file (any version)."""
+        return bool(title) and upload_title_pattern(self.upload_name).fullmatch(title) is not None
+
+
+@dataclass(frozen=True)
+class LocalPackage:
+    name: str
+    folder: Path
+    title: str
+    description: str
+    version: str
+    keywords: tuple[str, ...]
+    files: tuple[LocalFile, ...]
+    temporal_coverage: dict | None
+
+
+def file_facts(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha1()
+    size = 0
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+                size += len(chunk)
+    except FileNotFoundError as exc:
+        raise PublishError(f"{path}: no such file (run 'ddet-data build')") from exc
+    return digest.hexdigest(), size
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise PublishError(f"{path}: no such file (run 'ddet-data build')") from exc
+    except json.JSONDecodeError as exc:
+        raise PublishError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from exc
+
+
+def slug_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
+
+
+def upload_title_pattern(upload_name: str) -> re.Pattern:
+    """Matches the name of any upload of this file, whatever its content's hash."""
+    stem, _, rest = upload_name.partition(".")
+    _, _, extension = rest.partition(".")
+    return re.compile(rf"{re.escape(stem)}\.[0-9a-f]{{8}}\.{re.escape(extension)}")
+
+
+def schema_marker(table: str) -> str:
+    return f"{table}/schema"
+
+
+def make_file(folder: Path, relative: str, marker: str, upload_name: str, **meta) -> LocalFile:
+    path = folder / relative
+    sha1, size = file_facts(path)
+    # udata stores a file under (dataset, second, file name) and answers 500 when that
+    # path exists: a name carrying the content's hash collides only with itself.
+    # The name is given as the server would normalize it, so that its title matches.
+    stem, dot, extension = slug_name(upload_name).partition(".")
+    upload_name = f"{stem}.{sha1[:8]}{dot}{extension}"
+    return LocalFile(
+        marker=marker, path=path, sha1=sha1, size=size, upload_name=upload_name, **meta
+    )
+
+
+def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPackage:
+    """The files of one package folder, in upload order: documentation first."""
+    folder = folder.parent if folder.name == "datapackage.json" else folder
+    descriptor = read_json(folder / "datapackage.json")
+    name = descriptor.get("name")
+    if not name:
+        raise PublishError(f"{folder / 'datapackage.json'}: the package has no name")
+    files = [
+        make_file(
+            folder,
+            "datapackage.json",
+            "datapackage/json",
+            upload_name="datapackage.json",
+            title="Descripteur du paquet de données (datapackage.json)",
+            description=(
+                "Descripteur Frictionless Data Package : liste des fichiers, leurs "
+                "empreintes et le schéma de chaque table."
+            ),
+            type="documentation",
+            format="json",
+            mimetype="application/json",
+        )
+    ]
+    schemas: dict[str, dict] = {}
+    tables: list[tuple[dict, str]] = []
+    for resource in descriptor.get("resources", []):
+        table = resource.get("table", resource.get("name"))
+        tables.append((resource, table))
+        if resource.get("format") == "csv" and isinstance(resource.get("schema"), str):
+            relative = resource["schema"]
+            schema = read_json(folder / relative)
+            schemas[table] = schema
+            files.append(
+                make_file(
+                    folder,
+                    relative,
+                    schema_marker(table),
+                    upload_name=f"{table}.schema.json",
+                    title=f"Schéma de la table {table} (Table Schema)",
+                    description=(
+                        f"Schéma (Table Schema) de la table « {schema.get('title', table)} » : "
+                        "champs, types, contraintes et clés."
+                    ),
+                    type="documentation",
+                    format="json",
+                    mimetype="application/json",
+                    table=table,
+                )
+            )
+    for resource, table in tables:
+        fmt = resource.get("format") or Path(resource["path"]).suffix.lstrip(".")
+        label = {"csv": "CSV", "parquet": "Parquet"}.get(fmt, fmt)
+        description = resource.get("description", "")
+        if fmt == "parquet":
+            description += " Mêmes données que le fichier CSV, au format Parquet."
+        files.append(
+            make_file(
+                folder,
+                resource["path"],
+                f"{table}/{fmt}",
+                upload_name=Path(resource["path"]).name,
+                title=f"{resource.get('title', table)} ({label})",
+                description=description.strip(),
+                type="main",
+                format=fmt,
+                mimetype=resource.get("mediatype", "application/octet-stream"),
+                table=table,
+                schema_marker=schema_marker(table) if table in schemas else None,
+            )
+        )
+    markers = [f.marker for f in files]
+    if len(set(markers)) != len(markers):
+        raise PublishError(f"{folder}: two resources would publish the same file")
+    return LocalPackage(
+        name=name,
+        folder=folder,
+        title=descriptor.get("title") or name,
+        description=dataset_description(descriptor.get("description", ""), schemas),
+        version=str(descriptor.get("version", "")),
+        keywords=tuple(descriptor.get("keywords", [])),
+        files=tuple(files),
+        temporal_coverage=temporal_coverage(folder, descriptor, schemas, temporal_fields),
+    )
+
+
+def dataset_description(description: str, schemas: dict[str, dict]) -> str:
+    """The package's description followed by its data dictionary, within udata's limit."""
+    parts = [description.strip(), "", DICTIONARY_HEADING]
+    for table, schema in schemas.items():
+        parts += ["", f"### {schema.get('title', table)} (`{table}`)", ""]
+        if schema.get("description"):
+            parts += [schema["description"], ""]
+        parts += ["| Champ | Type | Description |", "| --- | --- | --- |"]
+        for field in schema.get("fields", []):
+            text = field.get("description") or field.get("title") or ""
+            text = " ".join(text.split()).replace("|", "\\|")
+            kind = TYPES_FR.get(field.get("type", "string"), field.get("type", ""))
+            parts.append(f"| `{field['name']}` | {kind} | {text} |")
+    text = "\n".join(parts).strip() + "\n"
+    if len(text) > DESCRIPTION_LIMIT:
+        note = "\n\n(Dictionnaire tronqué : voir les schémas publiés avec le jeu de données.)\n"
+        text = text[: DESCRIPTION_LIMIT - len(note)].rsplit("\n", 1)[0] + note
+    return text
+
+
+def temporal_coverage(
+    folder: Path, descriptor: dict, schemas: dict[str, dict], fields: tuple[str, ...]
+) -> dict | None:
+    """The span of the named `table.field` dates, or of every date field when none is named."""
+    wanted: dict[str, list[str]] = {}
+    if fields:
+        for item in fields:
+            table, _, name = item.partition(".")
+            wanted.setdefault(table, []).append(name)
+    else:
+        for table, schema in schemas.items():
+            names = [
+                f["name"] for f in schema.get("fields", []) if f.get("type") in ("date", "datetime")
+            ]
+            if names:
+                wanted[table] = names
+    paths = {
+        r.get("table", r.get("name")): r["path"]
+        for r in descriptor.get("resources", [])
+        if r.get("format") == "csv"
+    }
+    values: list[str] = []
+    for table, names in wanted.items():
+        if table not in paths:
+            raise PublishError(
+                f"temporal field {table}.{names[0]}: no table {table!r} in the package"
+            )
+        with open(folder / paths[table], encoding="utf-8", newline="") as stream:
+            for row in csv.DictReader(stream):
+                for name in names:
+                    if name not in row:
+                        raise PublishError(f"temporal field {table}.{name}: no such column")
+                    if row[name]:
+                        values.append(row[name][:10])
+    if not values:
+        return None
+    return {"start": min(values), "end": max(values)}

@@ -1,0 +1,475 @@
+"""Read the remote state, plan, apply the plan, and verify: publishing that converges.
+
+Every write is one of: create the dataset, upload a file, replace a file, update
+metadata, delete a resource. PUT and DELETE are retried by the client; a POST that
+failed is never repeated blindly: `recover_post` looks for what it was creating (the
+dataset's marker, the file's checksum) and continues from what it finds. A run killed
+at any point and run again finds its own objects by their markers and converges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError, PublishError
+from . import plan as planning
+from .client import (
+    AuthenticationFailed,
+    Client,
+    Gone,
+    NotFound,
+    PermissionDenied,
+    UncertainWrite,
+)
+from .config import Target, read_id_cache, write_id_cache
+from .local import LocalFile, LocalPackage, read_package
+
+POST_ATTEMPTS = 6
+EDIT_ROLES = ("admin", "editor")
+
+Events = Callable[[str], None]
+Progress = Callable[[str, int, int], None]
+
+
+def quiet(*_args) -> None:
+    return None
+
+
+@dataclass
+class RemoteState:
+    organization: dict
+    datasets: dict[str, dict | None]
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def check_access(client: Client, organization: str) -> dict:
+    """The organization, once the key is known valid and its user may publish there."""
+    if not client.has_key:
+        raise ConfigError(
+            "DATAGOUV_API_KEY is not set: export the API key of the publishing account"
+        )
+    try:
+        me = client.get("me/")
+    except AuthenticationFailed as exc:
+        raise AuthenticationFailed(
+            f"the API key was refused by {client.api_url} (401): check DATAGOUV_API_KEY "
+            "(prod and demo keys differ)",
+            exc.method,
+            exc.url,
+            exc.status,
+        ) from exc
+    try:
+        org = client.get(f"organizations/{organization}/")
+    except (NotFound, Gone) as exc:
+        raise ConfigError(
+            f"organization {organization!r} does not exist on {client.api_url}: "
+            "check the target's organization id"
+        ) from exc
+    role = next(
+        (
+            m.get("role")
+            for m in org.get("members", [])
+            if (m.get("user") or {}).get("id") == me.get("id")
+        ),
+        None,
+    )
+    if role not in EDIT_ROLES:
+        who = " ".join(filter(None, [me.get("first_name"), me.get("last_name")])) or me.get("id")
+        raise PermissionDenied(
+            f"the API key's user ({who}) is "
+            + (f"only {role}" if role else "not a member")
+            + f" of organization {org.get('name', organization)!r}: make it an admin or editor "
+            "there, or use another key",
+            "GET",
+            client.url(f"organizations/{organization}/"),
+            403,
+        )
+    return org
+
+
+def check_server_accepts(client: Client, packages: list[LocalPackage], target: Target) -> None:
+    """Licences and file extensions, checked before any write."""
+    licences = {licence["id"] for licence in client.get("datasets/licenses/")}
+    for package in packages:
+        wanted = target.settings_for(package.name).license
+        if wanted not in licences:
+            raise ConfigError(
+                f"publish.toml: [packages.{package.name}] license {wanted!r} is unknown to "
+                f"{client.api_url} (it would silently become 'notspecified'); "
+                f"known: {', '.join(sorted(licences))}"
+            )
+    extensions = set(client.get("datasets/extensions/"))
+    for package in packages:
+        for file in package.files:
+            extension = file.upload_name.rsplit(".", 1)[-1].lower()
+            if extension not in extensions:
+                raise PublishError(
+                    f"{client.api_url} refuses .{extension} uploads ({file.path}): ask the "
+                    "platform to allow it"
+                )
+
+
+def datasets_of(client: Client, organization_id: str):
+    yield from client.pages("datasets/", organization=organization_id, page_size=100)
+
+
+def find_dataset(
+    client: Client, organization_id: str, package: str, cached_id: str | None = None
+) -> tuple[dict | None, list[str]]:
+    """Our dataset for `package` on the server, found by its marker; the cache is a hint."""
+    warnings: list[str] = []
+    if cached_id:
+        try:
+            dataset = client.get(f"datasets/{cached_id}/")
+        except NotFound:
+            dataset = None
+        except Gone as exc:
+            raise Gone(
+                f"the dataset {cached_id} of package {package!r} was deleted on "
+                f"{client.api_url} (410): restore it there, or remove its id from the id "
+                "cache to publish a new one",
+                exc.method,
+                exc.url,
+                exc.status,
+            ) from exc
+        if dataset and is_ours(dataset, package, organization_id) and not dataset.get("deleted"):
+            return dataset, warnings
+    found = [
+        d for d in datasets_of(client, organization_id) if is_ours(d, package, organization_id)
+    ]
+    if not found:
+        return None, warnings
+    found.sort(key=lambda d: (d.get("created_at") or "", d["id"]))
+    if len(found) > 1:
+        others = ", ".join(d["id"] for d in found[1:])
+        warnings.append(
+            f"several datasets carry package {package!r}; using {found[0]['id']}, not {others}"
+        )
+    return client.get(f"datasets/{found[0]['id']}/"), warnings
+
+
+def is_ours(dataset: dict, package: str, organization_id: str) -> bool:
+    org = dataset.get("organization") or {}
+    org_id = org.get("id") if isinstance(org, dict) else org
+    extras = dataset.get("extras") or {}
+    return extras.get(planning.PACKAGE_MARKER) == package and org_id == organization_id
+
+
+def read_remote(client: Client, target: Target, packages: list[LocalPackage]) -> RemoteState:
+    organization = check_access(client, target.organization)
+    check_server_accepts(client, packages, target)
+    cache = read_id_cache(target)
+    datasets, warnings = {}, {}
+    for package in packages:
+        datasets[package.name], warnings[package.name] = find_dataset(
+            client, organization["id"], package.name, cache.get(package.name)
+        )
+    return RemoteState(organization, datasets, warnings)
+
+
+def load_packages(paths: list[Path], target: Target) -> list[LocalPackage]:
+    packages = []
+    for path in paths:
+        name = (path.parent if path.name == "datapackage.json" else path).name
+        settings = target.settings_for(name)
+        packages.append(read_package(path, settings.temporal_fields))
+    return packages
+
+
+def make_plan(target: Target, packages: list[LocalPackage], remote: RemoteState, prune=False):
+    org_id = remote.organization["id"]
+    return planning.Plan(
+        api_url=target.api_url,
+        organization=org_id,
+        packages=[
+            planning.plan_package(
+                package,
+                target.settings_for(package.name),
+                org_id,
+                remote.datasets.get(package.name),
+                prune=prune,
+                warnings=remote.warnings.get(package.name),
+            )
+            for package in packages
+        ],
+        prune=prune,
+    )
+
+
+# -- applying --------------------------------------------------------------------------
+
+
+def recover_post(client: Client, send: Callable[[], Any], look: Callable[[], Any], what: str):
+    """Send a POST; after a failure whose outcome is unknown, look before sending again."""
+    last: UncertainWrite | None = None
+    for attempt in range(POST_ATTEMPTS):
+        if attempt:
+            delay = client.delay(attempt - 1, last.retry_after if last else None)
+            # Stored files are keyed by the second: a new try must not reuse one.
+            client.sleep(max(delay, 1.1))
+            found = look()
+            if found is not None:
+                return found
+        try:
+            return send()
+        except UncertainWrite as exc:
+            last = exc
+    found = look()
+    if found is not None:
+        return found
+    raise PublishError(f"{what}: gave up after {POST_ATTEMPTS} attempts: {last}")
+
+
+@dataclass
+class Applied:
+    package: str
+    dataset_id: str
+    dataset_url: str
+    writes: int
+
+
+class Applier:
+    def __init__(self, client: Client, target: Target, events: Events, progress: Progress):
+        self.client = client
+        self.target = target
+        self.events = events
+        self.progress = progress
+
+    def create_dataset(self, package: LocalPackage, organization_id: str) -> dict:
+        payload = planning.dataset_payload(
+            package, self.target.settings_for(package.name), organization_id
+        )
+        self.events(f"{package.name}: creating the dataset")
+
+        def look():
+            return find_dataset(self.client, organization_id, package.name)[0]
+
+        created = recover_post(
+            self.client,
+            lambda: self.client.post("datasets/", payload),
+            look,
+            f"{package.name}: create dataset",
+        )
+        return self.client.get(f"datasets/{created['id']}/")
+
+    def dataset(self, dataset_id: str) -> dict:
+        return self.client.get(f"datasets/{dataset_id}/")
+
+    def upload_new(self, dataset_id: str, file: LocalFile) -> dict:
+        self.events(f"uploading {file.path.name}")
+        content = file.path.read_bytes()
+
+        def send():
+            return self.client.upload(
+                f"datasets/{dataset_id}/upload/",
+                file.upload_name,
+                content,
+                file.mimetype,
+                progress=lambda done, total: self.progress(file.path.name, done, total),
+            )
+
+        def look():
+            resources = self.dataset(dataset_id).get("resources") or []
+            for resource in resources:
+                if (
+                    planning.marker_of(resource) is None
+                    and planning.checksum_of(resource) == file.sha1
+                ):
+                    return resource
+            return None
+
+        return recover_post(self.client, send, look, f"upload {file.path}")
+
+    def replace_file(self, dataset_id: str, resource_id: str, file: LocalFile) -> dict:
+        self.events(f"replacing {file.path.name}")
+        content = file.path.read_bytes()
+
+        def send():
+            return self.client.upload(
+                f"datasets/{dataset_id}/resources/{resource_id}/upload/",
+                file.upload_name,
+                content,
+                file.mimetype,
+                progress=lambda done, total: self.progress(file.path.name, done, total),
+            )
+
+        def look():
+            for resource in self.dataset(dataset_id).get("resources") or []:
+                if resource["id"] == resource_id and planning.checksum_of(resource) == file.sha1:
+                    return resource
+            return None
+
+        return recover_post(self.client, send, look, f"replace {file.path}")
+
+    def apply_package(
+        self, package: LocalPackage, dataset: dict | None, organization_id: str, prune: bool
+    ) -> Applied:
+        writes_before = self.client.writes_sent
+        settings = self.target.settings_for(package.name)
+        if dataset is None:
+            dataset = self.create_dataset(package, organization_id)
+        else:
+            desired = planning.dataset_payload(package, settings, organization_id)
+            changes = planning.dataset_changes(dataset, desired)
+            if changes:
+                self.events(f"{package.name}: updating {', '.join(changes)}")
+                self.client.put(
+                    f"datasets/{dataset['id']}/", planning.dataset_update_body(dataset, changes)
+                )
+        dataset_id = dataset["id"]
+        matching = planning.match_resources(package.files, dataset.get("resources") or [])
+        ours = matching.ours
+        for resource in matching.duplicates:
+            self.events(f"deleting a duplicate resource {resource['id']}")
+            self.client.delete(f"datasets/{dataset_id}/resources/{resource['id']}/")
+        for file in package.files:
+            resource = ours.get(file.marker)
+            if resource is None:
+                resource = self.upload_new(dataset_id, file)
+            elif planning.checksum_of(resource) != file.sha1:
+                resource = self.replace_file(dataset_id, resource["id"], file)
+            ours[file.marker] = resource
+            wanted = planning.resource_payload(file, planning.schema_url_for(file, ours))
+            changes = planning.resource_changes(resource, wanted)
+            if changes:
+                body = planning.resource_update_body(resource, changes, {})
+                ours[file.marker] = self.client.put(
+                    f"datasets/{dataset_id}/resources/{resource['id']}/", body
+                )
+        if prune:
+            for resource in matching.stale:
+                self.events(f"deleting {planning.marker_of(resource)} (no longer in the package)")
+                self.client.delete(f"datasets/{dataset_id}/resources/{resource['id']}/")
+        final = self.dataset(dataset_id)
+        return Applied(
+            package.name,
+            dataset_id,
+            final.get("page") or final.get("uri") or self.client.url(f"datasets/{dataset_id}/"),
+            self.client.writes_sent - writes_before,
+        )
+
+
+# -- verifying -------------------------------------------------------------------------
+
+
+def verify_package(
+    client: Client, package: LocalPackage, dataset_id: str, organization_id: str
+) -> list[str]:
+    """Problems found when reading the dataset back (empty: the server holds the package)."""
+    dataset = client.get(f"datasets/{dataset_id}/")
+    problems = []
+    if not is_ours(dataset, package.name, organization_id):
+        problems.append(f"{package.name}: dataset {dataset_id} lost its marker or organization")
+    by_marker: dict[str, list[dict]] = {}
+    for resource in dataset.get("resources") or []:
+        by_marker.setdefault(planning.marker_of(resource) or "", []).append(resource)
+    for file in package.files:
+        found = by_marker.get(file.marker, [])
+        if len(found) != 1:
+            problems.append(
+                f"{package.name}: {len(found)} resources for {file.marker} (expected 1)"
+            )
+            continue
+        resource = found[0]
+        where = f"{package.name}: {file.marker}"
+        if planning.checksum_of(resource) != file.sha1:
+            remote = planning.checksum_of(resource)
+            problems.append(f"{where}: checksum {remote} ≠ local {file.sha1}")
+        if resource.get("filesize") != file.size:
+            problems.append(f"{where}: size {resource.get('filesize')} ≠ local {file.size}")
+    return problems
+
+
+# -- the whole operation ---------------------------------------------------------------
+
+
+@dataclass
+class PublishResult:
+    plan: planning.Plan
+    applied: list[Applied] = field(default_factory=list)
+    dry_run: bool = False
+    cancelled: bool = False
+
+    @property
+    def writes(self) -> int:
+        return sum(a.writes for a in self.applied)
+
+    def to_dict(self) -> dict:
+        return {
+            "plan": self.plan.to_dict(),
+            "dry_run": self.dry_run,
+            "cancelled": self.cancelled,
+            "datasets": [
+                {"package": a.package, "id": a.dataset_id, "url": a.dataset_url, "writes": a.writes}
+                for a in self.applied
+            ],
+        }
+
+
+def open_client(target: Target, **options) -> Client:
+    return Client(target.api_url, target.api_key, **options)
+
+
+def plan(
+    target: Target, paths: list[Path], *, prune: bool = False, client: Client | None = None
+) -> planning.Plan:
+    """What publishing `paths` to `target` would do (reads only)."""
+    client = client or open_client(target)
+    packages = load_packages(paths, target)
+    remote = read_remote(client, target, packages)
+    return make_plan(target, packages, remote, prune)
+
+
+def publish(
+    target: Target,
+    paths: list[Path],
+    *,
+    prune: bool = False,
+    dry_run: bool = False,
+    confirm: Callable[[planning.Plan], bool] = lambda plan: True,
+    events: Events = quiet,
+    progress: Progress = quiet,
+    client: Client | None = None,
+) -> PublishResult:
+    """Plan, then (unless dry run or refused) apply, then read back and verify."""
+    client = client or open_client(target)
+    packages = load_packages(paths, target)
+    remote = read_remote(client, target, packages)
+    the_plan = make_plan(target, packages, remote, prune)
+    result = PublishResult(the_plan, dry_run=dry_run)
+    if dry_run:
+        return result
+    if the_plan.has_changes and not confirm(the_plan):
+        result.cancelled = True
+        return result
+    applier = Applier(client, target, events, progress)
+    org_id = remote.organization["id"]
+    ids = dict(read_id_cache(target))
+    for package, package_plan in zip(packages, the_plan.packages, strict=True):
+        dataset = remote.datasets.get(package.name)
+        if package_plan.changes:
+            applied = applier.apply_package(package, dataset, org_id, prune)
+        else:
+            url = (
+                dataset.get("page")
+                or dataset.get("uri")
+                or client.url(f"datasets/{dataset['id']}/")
+            )
+            applied = Applied(package.name, dataset["id"], url, 0)
+        result.applied.append(applied)
+        ids[package.name] = applied.dataset_id
+        write_id_cache(target, ids)
+    problems = [
+        problem
+        for package, applied in zip(packages, result.applied, strict=True)
+        for problem in verify_package(client, package, applied.dataset_id, org_id)
+    ]
+    if problems:
+        raise PublishError("verification failed after publishing: " + "; ".join(problems))
+    return result
