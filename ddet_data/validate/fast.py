@@ -1,0 +1,384 @@
+"""The fast engine: frictionless's findings on a CSV resource, from Arrow batches.
+
+`validate_resource_fast` streams the file in batches of string columns
+(fast_source), tests every column at once and hands the doubtful cells to
+frictionless's own cell reader (fast_cells), tracks unique, primary and foreign keys
+as hashes (fast_keys), and replays frictionless's order of errors within a row
+(fast_errors). Memory holds one batch plus 12 bytes per distinct key.
+
+Whatever it cannot promise to read as frictionless does raises `Unsupported`; the
+caller then validates that resource with frictionless.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .fast_cells import FieldCheck
+from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
+from .fast_keys import KeyLookup, SeenKeys, hash_keys
+from .fast_source import Batch, CsvSource, open_csv_source
+
+__all__ = ["Unsupported", "validate_resource_fast"]
+
+_SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema", "name",
+                "title", "description", "profile", "fieldsMatch"}  # fmt: skip
+_PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
+
+
+def validate_resource_fast(
+    resource: dict,
+    basepath: str | Path,
+    package: dict | None = None,
+    limit_errors: int = 1000,
+    progress: Callable[[int], None] | None = None,
+) -> dict:
+    """One task of frictionless's report for a CSV `resource`, or `Unsupported`."""
+    started = time.perf_counter()
+    table = _open_table(resource, Path(basepath))
+    hasher = _FileHasher(table.source.path)
+    hasher.start()
+    lookups = [
+        _read_lookup(group, resource, Path(basepath), package) for group in table.foreign_keys
+    ]
+    header_errors = [error.to_dict() for error in table.header.errors]
+    findings: list[RowFinding] = []
+    known = len(header_errors)
+    rows = 0
+    stopped_early = False
+    for batch in table.source.batches():
+        found = _check_batch(table, batch, lookups)
+        findings.extend(found)
+        known += sum(finding.count_known() for finding in found)
+        rows = batch.start + batch.num_rows
+        if progress:
+            progress(rows)
+        if limit_errors and known >= limit_errors:
+            # The limit is reached within what was read: later rows cannot matter.
+            stopped_early = True
+            break
+
+    errors = header_errors
+    warnings: list[str] = []
+    partial = False
+    if limit_errors and rows and len(errors) >= limit_errors:
+        first = findings[0] if findings and findings[0].index == 0 else None
+        errors += [e.to_dict() for e in row_errors(first, table.plan)] if first else []
+        errors, rows, partial = errors[:limit_errors], 1, True
+    else:
+        for finding in findings:
+            errors += [error.to_dict() for error in row_errors(finding, table.plan)]
+            if limit_errors and len(errors) >= limit_errors:
+                errors, rows, partial = errors[:limit_errors], finding.index + 1, True
+                break
+    if stopped_early and not partial:
+        raise Unsupported("internal: stopped before the error limit")  # cannot happen
+    if partial:
+        warnings.append(f"reached error limit: {limit_errors}")
+    hasher.join()
+    if not partial:
+        errors += _declared_stats_errors(resource, hasher, len(table.schema.fields), rows)
+
+    stats: dict[str, Any] = {
+        "errors": len(errors),
+        "warnings": len(warnings),
+        "seconds": round(time.perf_counter() - started, 3),
+        "md5": hasher.md5,
+        "sha256": hasher.sha256,
+        "bytes": hasher.bytes,
+    }
+    if table.schema.fields:
+        stats["fields"] = len(table.schema.fields)
+    if rows:
+        stats["rows"] = rows
+    return {
+        "name": resource.get("name"),
+        "type": "table",
+        "valid": not errors,
+        "place": resource["path"],
+        "labels": table.source.labels,
+        "stats": stats,
+        "warnings": warnings,
+        "errors": errors,
+    }
+
+
+class _Table:
+    """A resource opened for checking: its source, header, field checks and keys."""
+
+    def __init__(self, source: CsvSource, schema: Any, header: Any, name: str | None):
+        self.source = source
+        self.schema = schema
+        self.header = header
+        fields = header.get_expected_fields()
+        self.checks = [FieldCheck(field, position) for position, field in enumerate(fields)]
+        names = [field.name for field in fields]
+        self.width = len(fields)
+        unique = [i for i, field in enumerate(fields) if (field.constraints or {}).get("unique")]
+        primary = list(schema.primary_key)
+        primary_positions = (
+            [names.index(n) for n in primary] if primary and set(primary) <= set(names) else []
+        )
+        self.foreign_keys: list[dict] = []
+        for fk in schema.foreign_keys:
+            target = list(fk["fields"])
+            if not set(target) <= set(names):
+                continue
+            self.foreign_keys.append({
+                "positions": [names.index(n) for n in target],
+                "fields": target,
+                "resource": fk["reference"].get("resource") or name,
+                "reference_fields": list(fk["reference"]["fields"]),
+            })  # fmt: skip
+        self.plan = IntegrityPlan(
+            field_names=names,
+            unique_fields=unique,
+            primary_key_fields=primary_positions,
+            foreign_key_groups=[group["positions"] for group in self.foreign_keys],
+        )
+        self.key_positions = set(unique) | set(primary_positions)
+        for group in self.foreign_keys:
+            self.key_positions |= set(group["positions"])
+        self.seen_unique = {position: SeenKeys() for position in unique}
+        self.seen_primary = SeenKeys() if primary_positions else None
+
+
+def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Table:
+    from frictionless import Schema
+    from frictionless.table import Header
+
+    fmt = resource.get("format") or Path(str(resource.get("path", ""))).suffix.lstrip(".")
+    if fmt != "csv":
+        raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV)")
+    where = resource.get("path")
+    if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
+        raise Unsupported("the data is not one local file")
+    if resource.get("compression") or where.endswith((".gz", ".zip", ".bz2", ".xz")):
+        raise Unsupported("compressed file")
+    path = basepath / where
+    if not path.is_file():
+        raise Unsupported(f"{where}: no such file (frictionless reports it)")
+    descriptor = resource.get("schema")
+    if not isinstance(descriptor, dict):
+        raise Unsupported("schema not given as a dict")
+    unknown = set(descriptor) - _SCHEMA_KEYS
+    if unknown:
+        raise Unsupported(f"schema properties {sorted(unknown)}")
+    if descriptor.get("fieldsMatch", "exact") != "exact":
+        raise Unsupported(f"fieldsMatch {descriptor['fieldsMatch']!r}")
+    try:
+        schema = Schema.from_descriptor(copy.deepcopy(descriptor))
+    except Exception as exc:  # frictionless reports invalid schemas itself
+        raise Unsupported(f"schema not understood: {exc}") from exc
+    source = open_csv_source(path, resource)
+    header = Header(source.labels, fields=schema.fields, row_numbers=[1], ignore_case=False)
+    return _Table(source, schema, header, resource.get("name"))
+
+
+def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[RowFinding]:
+    findings: dict[int, RowFinding] = {}
+
+    def finding(index: int) -> RowFinding:
+        if index not in findings:
+            cells = batch.ragged.get(index)
+            if cells is None:
+                cells = [column[index].as_py() for column in batch.columns]
+            findings[index] = RowFinding(batch.start + index, list(cells))
+        return findings[index]
+
+    blank = np.ones(batch.num_rows, dtype=bool)
+    keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for check in table.checks:
+        column = batch.columns[check.position]
+        missing_array = check.missing_mask(column)
+        missing = missing_array.to_numpy(zero_copy_only=False)
+        blank &= missing
+        sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
+        doubtful = np.flatnonzero(~sure)
+        targets: dict[int, Any] = {}
+        for index, source in zip(doubtful, column.take(doubtful).to_pylist(), strict=True):
+            target, notes = check.read(source)
+            targets[int(index)] = target
+            if notes:
+                finding(int(index)).cell_notes[check.position] = [
+                    ("type" if kind == "type" else "constraint", note, source)
+                    for kind, note in notes.items()
+                ]
+        if check.position in table.key_positions:
+            keys[check.position] = check.key_values(column, sure, missing, targets)
+
+    for index, cells in batch.ragged.items():
+        if len(cells) > table.width:
+            extra = cells[table.width :]
+            finding(index).extra = [(table.width + 1 + k, c) for k, c in enumerate(extra)]
+        else:
+            finding(index).missing = list(range(len(cells), table.width))
+    for index in np.flatnonzero(blank) if table.width else []:
+        finding(int(index)).blank = True
+
+    first_row = batch.start + 2
+    for position, seen in table.seen_unique.items():
+        values, nulls = keys[position]
+        present = np.flatnonzero(~nulls)
+        hashes = hash_keys([(values[present], nulls[present])])
+        repeats, previous = seen.add(hashes, present + first_row)
+        column = batch.columns[position]
+        for spot, prev in zip(repeats, previous, strict=True):
+            index = int(present[spot])
+            cell = table.checks[position].read(column[index].as_py())[0]
+            finding(index).unique[position] = (int(prev), str(cell))
+    if table.seen_primary is not None:
+        parts = [keys[p] for p in table.plan.primary_key_fields]
+        all_null = np.logical_and.reduce([nulls for _, nulls in parts])
+        for index in np.flatnonzero(all_null):
+            finding(int(index)).primary_key = _PK_NULL_NOTE
+        present = np.flatnonzero(~all_null)
+        hashes = hash_keys([(values[present], nulls[present]) for values, nulls in parts])
+        repeats, previous = table.seen_primary.add(hashes, present + first_row)
+        for spot, prev in zip(repeats, previous, strict=True):
+            note = f"the same as in the row at position {int(prev)}"
+            finding(int(present[spot])).primary_key = note
+    for group_index, (group, lookup) in enumerate(zip(table.foreign_keys, lookups, strict=True)):
+        parts = [keys[p] for p in group["positions"]]
+        all_null = np.logical_and.reduce([nulls for _, nulls in parts])
+        present = np.flatnonzero(~all_null)
+        hashes = hash_keys([(values[present], nulls[present]) for values, nulls in parts])
+        for spot in np.flatnonzero(~lookup.contains(hashes)):
+            index = int(present[spot])
+            values = [
+                table.checks[p].read(batch.columns[p][index].as_py())[0] for p in group["positions"]
+            ]
+            note = (
+                f'for "{", ".join(group["fields"])}": '
+                f'values "{", ".join(str(value) for value in values)}" '
+                f'not found in the lookup table "{group["resource"]}" '
+                f'as "{", ".join(group["reference_fields"])}"'
+            )
+            finding(index).foreign_keys[group_index] = {
+                "note": note,
+                "field_names": group["fields"],
+                "field_cells": [str(v) if v is not None else "" for v in values],
+                "reference_name": group["resource"],
+                "reference_field_names": group["reference_fields"],
+            }
+    return [findings[index] for index in sorted(findings)]
+
+
+def _read_lookup(group: dict, resource: dict, basepath: Path, package: dict | None) -> KeyLookup:
+    """The cast keys of the referenced resource, as frictionless's lookup holds them."""
+    name = group["resource"]
+    if name == resource.get("name"):
+        referenced = resource
+    else:
+        candidates = [r for r in (package or {}).get("resources", []) if r.get("name") == name]
+        if not candidates:
+            raise Unsupported(f"foreign key to a missing resource {name!r}")
+        referenced = candidates[0]
+    descriptor = copy.deepcopy(referenced)
+    if isinstance(descriptor.get("schema"), dict):
+        descriptor["schema"].pop("foreignKeys", None)
+    table = _open_table(descriptor, basepath)
+    names = [check.name for check in table.checks]
+    lookup = KeyLookup()
+    own = {check.name: check for check in _open_table(resource, basepath).checks}
+    positions = []
+    for own_name, ref_name in zip(group["fields"], group["reference_fields"], strict=False):
+        if ref_name not in names:
+            raise Unsupported(f"foreign key field {ref_name!r} not in {name!r}")
+        position = names.index(ref_name)
+        theirs = table.checks[position]
+        if theirs.type != own[own_name].type or theirs.key_kind() == "python":
+            raise Unsupported("foreign key between fields of different or complex types")
+        positions.append(position)
+    for batch in table.source.batches():
+        parts = []
+        for position in positions:
+            check = table.checks[position]
+            column = batch.columns[position]
+            missing_array = check.missing_mask(column)
+            missing = missing_array.to_numpy(zero_copy_only=False)
+            sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
+            doubtful = np.flatnonzero(~sure)
+            targets = {
+                int(index): check.read(source)[0]
+                for index, source in zip(doubtful, column.take(doubtful).to_pylist(), strict=True)
+            }
+            parts.append(check.key_values(column, sure, missing, targets))
+        all_null = np.logical_and.reduce([nulls for _, nulls in parts])
+        present = np.flatnonzero(~all_null)
+        lookup.add(hash_keys([(values[present], nulls[present]) for values, nulls in parts]))
+    lookup.freeze()
+    return lookup
+
+
+def _declared_stats_errors(resource: dict, hasher: _FileHasher, fields: int, rows: int) -> list:
+    """The checks frictionless runs at the end against declared hash, bytes and rows."""
+    from frictionless import errors
+
+    found = []
+    declared = resource.get("hash")
+    if declared:
+        algorithm, expected = declared.split(":", 1) if ":" in declared else ("md5", declared)
+        actual = {"md5": hasher.md5, "sha256": hasher.sha256}.get(algorithm)
+        if actual and actual != expected:
+            note = f'expected is "{expected}" and actual is "{actual}"'
+            found.append(errors.HashCountError(note=note).to_dict())
+    if resource.get("bytes") and resource["bytes"] != hasher.bytes:
+        note = f'expected is "{resource["bytes"]}" and actual is "{hasher.bytes}"'
+        found.append(errors.ByteCountError(note=note).to_dict())
+    if resource.get("rows") and resource["rows"] != rows:
+        note = f'expected is "{resource["rows"]}" and actual is "{rows}"'
+        found.append(errors.RowCountError(note=note).to_dict())
+    return found
+
+
+class _FileHasher(threading.Thread):
+    """md5, sha256 and size of the file, as frictionless reports them, on another core."""
+
+    def __init__(self, path: Path):
+        super().__init__(daemon=True)
+        self.path = path
+        self.md5 = ""
+        self.sha256 = ""
+        self.bytes = 0
+
+    def run(self) -> None:
+        md5, sha256, size = hashlib.md5(), hashlib.sha256(), 0
+        with open(self.path, "rb") as file:
+            while chunk := file.read(1 << 20):
+                md5.update(chunk)
+                sha256.update(chunk)
+                size += len(chunk)
+        self.md5, self.sha256, self.bytes = md5.hexdigest(), sha256.hexdigest(), size
+
+
+def _main(argv: list[str]) -> int:
+    """`python -m ddet_data.validate.fast datapackage.json`: the report as JSON (bench aid)."""
+    import json
+
+    descriptor_path = Path(argv[0])
+    package = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    basepath = descriptor_path.parent
+    for item in package["resources"]:
+        if isinstance(item.get("schema"), str):
+            item["schema"] = json.loads((basepath / item["schema"]).read_text(encoding="utf-8"))
+    tasks = [validate_resource_fast(item, basepath, package) for item in package["resources"]]
+    errors = sum(task["stats"]["errors"] for task in tasks)
+    report = {"valid": not errors, "stats": {"tasks": len(tasks), "errors": errors},
+              "warnings": [], "errors": [], "tasks": tasks}  # fmt: skip
+    print(json.dumps(report, indent=2, default=str))
+    return 0 if report["valid"] else 3
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

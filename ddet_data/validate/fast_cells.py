@@ -1,0 +1,299 @@
+"""Checking a column of cells at once, with frictionless's own reader as the arbiter.
+
+For each field, a vectorized test picks the cells that are *certainly* fine: values
+whose form is plain (`-?[0-9]+` for an integer, `YYYY-MM-DD` for a date...) and which
+satisfy the constraints by a margin. Every other cell -- odd forms, errors, values on
+a bound -- goes through the field's frictionless cell reader, so notes and casts are
+frictionless's by construction. The vectorized test only has to be sound, never
+complete: when it is unsure, frictionless decides.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+_INTEGER = r"^-?[0-9]{1,18}$"
+_NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
+_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z?$"
+_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+_YEAR = r"^[0-9]{4}$"
+_UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+_EMAIL = r"^[a-z0-9][a-z0-9._-]{0,40}[a-z0-9]@[a-z0-9][a-z0-9-]{0,30}[a-z0-9]\.[a-z]{2,10}$"
+_URI = r"^https?://[a-z0-9][a-z0-9.-]{0,60}[a-z0-9](/[a-zA-Z0-9_/.-]*)?$"
+_CACHE_SIZE = 200_000
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+
+
+class FieldCheck:
+    """One schema field: a sound vectorized test, the exact reader, and key values."""
+
+    def __init__(self, field: Any, position: int):
+        self.field = field
+        self.position = position
+        self.name = field.name
+        self.type = field.type
+        self.format = getattr(field, "format", "default")
+        self.reader = field.create_cell_reader()
+        self.value_reader = field.create_value_reader()
+        missing = field.missing_values
+        if not field.has_defined("missing_values") and field.schema:
+            missing = field.schema.missing_values
+        self.missing_values = pa.array([str(value) for value in missing], pa.string())
+        self.constraints = dict(field.constraints or {})
+        self.required = bool(self.constraints.get("required"))
+        self._cache: dict[Any, tuple[Any, dict | None]] = {}
+
+    # The exact reader
+
+    def read(self, source: Any) -> tuple[Any, dict | None]:
+        try:
+            return self._cache[source]
+        except KeyError:
+            pass
+        result = self.reader(source)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[source] = result
+        return result
+
+    # The vectorized test
+
+    def missing_mask(self, column: pa.Array) -> pa.Array:
+        present = pc.is_in(column, value_set=self.missing_values)
+        return pc.or_kleene(column.is_null(), present.fill_null(False))
+
+    def sure_mask(self, column: pa.Array, missing: pa.Array) -> pa.Array:
+        """True where the cell reader would certainly return no note."""
+        if self.required:
+            blank_ok = pa.scalar(False)
+        else:
+            blank_ok = pa.scalar(True)
+        filled = column.fill_null("")
+        value_ok = self._value_sure(filled)
+        if isinstance(value_ok, bool):
+            value_ok = pa.scalar(value_ok)
+        return pc.if_else(missing, blank_ok, value_ok)
+
+    def _value_sure(self, column: pa.Array) -> pa.Array | bool:
+        kind = self.type
+        constraints = self.constraints
+        if kind == "any":
+            return True
+        if kind == "string":
+            return self._string_sure(column)
+        if kind in ("integer", "year"):
+            if kind == "integer":
+                ok = pc.match_substring_regex(column, _INTEGER)
+            else:
+                ok = pc.match_substring_regex(column, _YEAR)
+            if not _only(
+                constraints,
+                {
+                    "required",
+                    "unique",
+                    "minimum",
+                    "maximum",
+                    "exclusiveMinimum",
+                    "exclusiveMaximum",
+                    "enum",
+                },
+            ):
+                return False  # fmt: skip
+            values = pc.cast(pc.if_else(ok, column, "0"), pa.int64())
+            ok = pc.and_(ok, self._bounds_sure(values, int, strict_equal=False))
+            if "enum" in constraints:
+                members = [self.value_reader(value) for value in constraints["enum"]]
+                if any(not isinstance(m, int) or isinstance(m, bool) for m in members):
+                    return False
+                ok = pc.and_(ok, pc.is_in(values, value_set=pa.array(members, pa.int64())))
+            return ok
+        if kind == "number":
+            if "enum" in constraints or not self._plain_number():
+                return False
+            ok = pc.match_substring_regex(column, _NUMBER)
+            values = pc.cast(pc.if_else(ok, column, "0"), pa.float64())
+            return pc.and_(ok, self._bounds_sure(values, float, strict_equal=True))
+        if kind == "boolean":
+            if "enum" in constraints:
+                return False
+            accepted = list(self.field.true_values) + list(self.field.false_values)
+            return pc.is_in(column, value_set=pa.array(accepted, pa.string()))
+        if kind == "date":
+            if self.format not in ("default", "%Y-%m-%d") or "enum" in constraints:
+                return False
+            ok = pc.and_(pc.match_substring_regex(column, _DATE),
+                         pc.invert(pc.starts_with(column, "0000")))  # fmt: skip
+            parsed = pc.strptime(pc.if_else(ok, column, "1970-01-01"), format="%Y-%m-%d",
+                                 unit="s", error_is_null=True)  # fmt: skip
+            ok = pc.and_(ok, parsed.is_valid())
+            days = pc.cast(pc.cast(parsed.fill_null(0), pa.date32()), pa.int32())
+            days = pc.cast(days, pa.int64())
+            return pc.and_(ok, self._bounds_sure(days, _date_days, strict_equal=False))
+        if kind == "datetime":
+            if self.format != "default" or not _only(constraints, {"required", "unique"}):
+                return False
+            ok = pc.match_substring_regex(column, _DATETIME)
+            head = pc.utf8_slice_codeunits(pc.if_else(ok, column, "1970-01-01T00:00:00"), 0, 19)
+            parsed = pc.strptime(head, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+            return pc.and_(ok, pc.and_(parsed.is_valid(),
+                                       pc.invert(pc.starts_with(column, "0000"))))  # fmt: skip
+        if kind == "time":
+            if self.format != "default" or not _only(constraints, {"required", "unique"}):
+                return False
+            return pc.match_substring_regex(column, _TIME)
+        return False
+
+    def _string_sure(self, column: pa.Array) -> pa.Array | bool:
+        constraints = self.constraints
+        if self.format in ("default", None):
+            ok: Any = True
+        elif self.format == "uuid":
+            ok = pc.match_substring_regex(column, _UUID)
+        elif self.format == "email":
+            ok = pc.match_substring_regex(column, _EMAIL)
+        elif self.format == "uri":
+            ok = pc.match_substring_regex(column, _URI)
+        else:
+            return False
+        checks = []
+        if "minLength" in constraints:
+            checks.append(pc.greater_equal(pc.utf8_length(column), int(constraints["minLength"])))
+        if "maxLength" in constraints:
+            checks.append(pc.less_equal(pc.utf8_length(column), int(constraints["maxLength"])))
+        if "pattern" in constraints:
+            checks.append(self._pattern_sure(column, constraints["pattern"]))
+        if "enum" in constraints:
+            members = constraints["enum"]
+            if not all(isinstance(m, str) for m in members):
+                return False
+            checks.append(pc.is_in(column, value_set=pa.array(members, pa.string())))
+        for check in checks:
+            ok = check if ok is True else pc.and_(ok, check)
+        return ok
+
+    @staticmethod
+    def _pattern_sure(column: pa.Array, pattern: str) -> pa.Array | bool:
+        # RE2 and Python's re agree on ASCII text without line breaks for the patterns
+        # RE2 accepts; anything else is left to Python's re through the reader.
+        try:
+            matched = pc.match_substring_regex(column, f"^(?:{pattern})$")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return False
+        if "|" in pattern:
+            # frictionless anchors without a group ("^a|b$"): alternation escapes it.
+            return False
+        plain = pc.and_(pc.string_is_ascii(column),
+                        pc.invert(pc.match_substring(column, "\n")))  # fmt: skip
+        return pc.and_(matched, plain)
+
+    def _plain_number(self) -> bool:
+        field = self.field
+        return (
+            field.decimal_char == "."
+            and field.group_char in ("", ",", " ", "'")
+            and not getattr(field, "float_number", False)
+        )
+
+    def _bounds_sure(self, values: pa.Array, convert, strict_equal: bool) -> pa.Array | bool:
+        """Bounds checked on exact values; on floats only a strict margin is sure."""
+        ok: Any = True
+        for name, compare in (
+            ("minimum", pc.greater_equal), ("maximum", pc.less_equal),
+            ("exclusiveMinimum", pc.greater), ("exclusiveMaximum", pc.less),
+        ):  # fmt: skip
+            if name not in self.constraints:
+                continue
+            bound = self.value_reader(self.constraints[name])
+            if bound is None:
+                return False
+            bound = convert(bound)
+            if strict_equal:
+                compare = pc.greater if compare in (pc.greater_equal, pc.greater) else pc.less
+            check = compare(values, pa.scalar(bound, values.type))
+            ok = check if ok is True else pc.and_(ok, check)
+        return ok
+
+    # Key values for unique, primary and foreign keys
+
+    def key_kind(self) -> str:
+        if self.type in ("integer", "year", "boolean", "date"):
+            return "int"
+        if self.type == "number":
+            return "float"
+        if self.type in ("string", "any"):
+            return "str"
+        return "python"
+
+    def key_values(
+        self, column: pa.Array, sure: np.ndarray, missing: np.ndarray, targets: dict[int, Any]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Cast values (as hashable numpy data) and a null mask, for cells read as valid."""
+        kind = self.key_kind()
+        valid_sure = sure & ~missing
+        if kind == "python":
+            values = np.empty(len(column), dtype=object)
+            nulls = np.ones(len(column), dtype=bool)
+            for index, source in enumerate(column.to_pylist()):
+                if missing[index]:
+                    continue
+                target, _ = self.read(source)
+                if target is not None:
+                    values[index] = str(target)
+                    nulls[index] = False
+            return values, nulls
+        if kind == "str":
+            values = column.fill_null("").to_numpy(zero_copy_only=False)
+            values = values.copy() if not values.flags.writeable else values
+        elif kind == "float":
+            text = pc.if_else(pa.array(valid_sure), column.fill_null("0"), "0")
+            values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
+        else:
+            values = self._int_keys(column, valid_sure)
+        nulls = ~valid_sure
+        for index, target in targets.items():
+            if target is None:
+                continue
+            nulls[index] = False
+            values[index] = _to_key(target)
+        return values, nulls
+
+    def _int_keys(self, column: pa.Array, valid_sure: np.ndarray) -> np.ndarray:
+        mask = pa.array(valid_sure)
+        if self.type == "boolean":
+            truthy = pc.is_in(column.fill_null(""), value_set=pa.array(
+                list(self.field.true_values), pa.string()))  # fmt: skip
+            return truthy.to_numpy(zero_copy_only=False).astype(np.int64)
+        if self.type == "date":
+            text = pc.if_else(mask, column.fill_null(""), "1970-01-01")
+            parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+            days = pc.cast(pc.cast(parsed.fill_null(0), pa.date32()), pa.int32())
+            return days.to_numpy(zero_copy_only=False).astype(np.int64)
+        text = pc.if_else(mask, column.fill_null(""), "0")
+        return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).copy()
+
+
+def _only(constraints: dict, allowed: set[str]) -> bool:
+    return set(constraints) <= allowed
+
+
+def _date_days(value: Any) -> int:
+    return value.toordinal() - _EPOCH
+
+
+def _to_key(value: Any) -> Any:
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return str(value)
+    if isinstance(value, dt.date):
+        return _date_days(value)
+    return value

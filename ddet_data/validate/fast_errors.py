@@ -1,0 +1,157 @@
+"""Turning what the fast engine found in a row into frictionless's errors, in its order.
+
+frictionless reads a row's cells lazily: the integrity checks touch the unique,
+primary-key and foreign-key fields first, and the rest of the row is read only when
+an integrity error is attached or when the row is finally validated. That decides the
+order of a row's errors, so `row_errors` replays the same sequence of reads.
+The error objects are frictionless's own classes, so their `to_dict()` is identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Unsupported(Exception):
+    """The fast engine cannot promise frictionless's findings here; use frictionless.
+
+    Control flow, not a user error: the caller validates the resource with frictionless
+    and notes the reason in the report.
+    """
+
+
+@dataclass
+class RowFinding:
+    """Everything wrong with one row, gathered column by column."""
+
+    index: int  # 0-based data row; frictionless's row number is index + 2
+    cells: list[str | None]
+    # field position -> [(kind, note, source cell)] as the cell reader reported them
+    cell_notes: dict[int, list[tuple[str, str, Any]]] = field(default_factory=dict)
+    extra: list[tuple[int, str]] = field(default_factory=list)  # (field number, cell)
+    missing: list[int] = field(default_factory=list)  # field positions
+    blank: bool = False
+    unique: dict[int, tuple[int, str]] = field(default_factory=dict)  # field -> (prev row, cell)
+    primary_key: str | None = None  # the note
+    foreign_keys: dict[int, dict] = field(default_factory=dict)  # group -> error options
+
+    @property
+    def row_number(self) -> int:
+        return self.index + 2
+
+    def count_known(self) -> int:
+        """Errors known while streaming (a lower bound before duplicates are added)."""
+        if self.blank:
+            return 1 + (self.primary_key is not None) + len(self.unique) + len(self.foreign_keys)
+        cells = sum(len(notes) for notes in self.cell_notes.values())
+        integrity = (self.primary_key is not None) + len(self.unique) + len(self.foreign_keys)
+        return cells + len(self.extra) + len(self.missing) + integrity
+
+
+@dataclass
+class IntegrityPlan:
+    """Which fields frictionless reads first in a row, in its order."""
+
+    field_names: list[str]
+    unique_fields: list[int]
+    primary_key_fields: list[int]
+    foreign_key_groups: list[list[int]]
+
+
+def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list:
+    from frictionless import errors
+
+    cells = [cell if cell is not None else "" for cell in finding.cells]
+    row_number = finding.row_number
+    names = plan.field_names
+    found: list = []
+    read: set[int] = set()
+    fully_read = False
+
+    def cell_errors(position: int) -> list:
+        made = []
+        for kind, note, source in finding.cell_notes.get(position, []):
+            error_class = errors.TypeError if kind == "type" else errors.ConstraintError
+            made.append(
+                error_class(
+                    note=note,
+                    cells=cells,
+                    row_number=row_number,
+                    cell=str(source),
+                    field_name=names[position],
+                    field_number=position + 1,
+                )
+            )
+        return made
+
+    def read_cell(position: int) -> None:
+        if not fully_read and position not in read:
+            read.add(position)
+            found.extend(cell_errors(position))
+
+    def read_row() -> None:
+        nonlocal fully_read, found
+        if fully_read:
+            return
+        for position in range(len(names)):
+            read_cell(position)
+        for number, cell in finding.extra:
+            found.append(
+                errors.ExtraCellError(
+                    note="",
+                    cells=cells,
+                    row_number=row_number,
+                    cell=str(cell),
+                    field_name="",
+                    field_number=number,
+                )
+            )
+        for position in finding.missing:
+            found.append(
+                errors.MissingCellError(
+                    note="",
+                    cells=cells,
+                    row_number=row_number,
+                    cell="",
+                    field_name=names[position],
+                    field_number=position + 1,
+                )
+            )
+        if finding.blank:
+            found = [errors.BlankRowError(note="", cells=cells, row_number=row_number)]
+        fully_read = True
+
+    for position in plan.unique_fields:
+        read_cell(position)
+        if position in finding.unique:
+            previous, cell = finding.unique[position]
+            read_row()
+            found.append(
+                errors.UniqueError(
+                    note=f"the same as in the row at position {previous}",
+                    cells=cells,
+                    row_number=row_number,
+                    cell=cell,
+                    field_name=names[position],
+                    field_number=position + 1,
+                )
+            )
+    for position in plan.primary_key_fields:
+        read_cell(position)
+    if finding.primary_key is not None:
+        read_row()
+        found.append(
+            errors.PrimaryKeyError(note=finding.primary_key, cells=cells, row_number=row_number)
+        )
+    for group_index, positions in enumerate(plan.foreign_key_groups):
+        for position in positions:
+            read_cell(position)
+        if group_index in finding.foreign_keys:
+            read_row()
+            found.append(
+                errors.ForeignKeyError(cells=cells, row_number=row_number,
+                                       **finding.foreign_keys[group_index])
+            )  # fmt: skip
+    read_row()
+    return found

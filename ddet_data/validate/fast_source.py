@@ -1,0 +1,208 @@
+"""Reading a CSV resource as frictionless reads it, in Arrow batches of string columns.
+
+frictionless decodes the file, sniffs the dialect from its first 100 lines and reads
+records with Python's `csv` module: every record after the header is a row, blank
+lines included, so a row's number is its index + 2. We read the same records:
+
+- with pyarrow's streaming reader when the dialect is plain and every record has as
+  many cells as the header (the fast path);
+- with Python's `csv` module otherwise (ragged rows, odd dialects), padding short rows
+  with nulls and keeping the real cells of ragged rows for the report. Slower, exact.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+
+from .fast_errors import Unsupported
+
+BATCH_BYTES = 4 << 20
+PYTHON_BATCH_ROWS = 20_000
+SNIFF_LINES = 100  # frictionless's CSV sample size
+ENCODING_BUFFER = 100_000  # frictionless's detector buffer size
+_SUPPORTED_DIALECT_KEYS = {
+    "$schema", "header", "headerRows", "headerJoin", "headerCase", "csv",
+    "delimiter", "quoteChar", "doubleQuote", "escapeChar", "lineTerminator",
+    "skipInitialSpace", "caseSensitiveHeader",
+}  # fmt: skip
+
+
+@dataclass
+class Batch:
+    """Rows `start`..`start + num_rows - 1` (0-based data rows) as string columns."""
+
+    start: int
+    columns: list[pa.Array]
+    num_rows: int
+    # Rows whose cell count differs from the header's: index in batch -> real cells.
+    ragged: dict[int, list[str]] = field(default_factory=dict)
+
+
+class _RaggedRow(Exception):
+    """pyarrow met a record whose cell count differs: restart with Python's csv."""
+
+
+@dataclass
+class CsvSource:
+    path: Path
+    encoding: str
+    py_dialect: type[csv.Dialect] | csv.Dialect
+    labels: list[str]
+    header_one_line: bool
+
+    @property
+    def arrow_ok(self) -> bool:
+        d = self.py_dialect
+        return (
+            self.header_one_line
+            and len(d.delimiter) == 1
+            and d.quoting != csv.QUOTE_NONE
+            and not d.skipinitialspace
+            and d.doublequote
+            and d.escapechar is None
+        )
+
+    def batches(self) -> Iterator[Batch]:
+        if self.arrow_ok:
+            produced = 0
+            try:
+                for batch in self._arrow_batches():
+                    produced += batch.num_rows
+                    yield batch
+                return
+            except _RaggedRow:
+                if produced:
+                    raise Unsupported("ragged rows found after rows were reported") from None
+        yield from self._python_batches()
+
+    # The fast path
+
+    def _arrow_batches(self) -> Iterator[Batch]:
+        width = len(self.labels)
+        names = [f"c{i}" for i in range(width)]
+
+        ragged = []
+
+        def on_invalid_row(row) -> str:
+            # Raising here would only be logged by pyarrow: flag it and stop the parse.
+            ragged.append(row)
+            return "error"
+
+        read = pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=BATCH_BYTES)
+        parse = pa_csv.ParseOptions(
+            delimiter=self.py_dialect.delimiter,
+            quote_char=self.py_dialect.quotechar or False,
+            double_quote=True,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=on_invalid_row,
+        )
+        convert = pa_csv.ConvertOptions(
+            column_types={name: pa.string() for name in names},
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        )
+        start = 0
+        try:
+            with pa_csv.open_csv(
+                str(self.path), read_options=read, parse_options=parse, convert_options=convert
+            ) as reader:
+                for record_batch in reader:
+                    if record_batch.num_rows == 0:
+                        continue
+                    yield Batch(start, list(record_batch.columns), record_batch.num_rows)
+                    start += record_batch.num_rows
+        except pa.ArrowInvalid as exc:
+            if ragged:
+                raise _RaggedRow() from exc
+            raise Unsupported(f"pyarrow cannot parse the file: {exc}") from exc
+
+    # The exact path for ragged rows and odd dialects
+
+    def _python_batches(self) -> Iterator[Batch]:
+        width = len(self.labels)
+        with open(self.path, encoding=self.encoding, newline="") as text:
+            reader = csv.reader(text, dialect=self.py_dialect)
+            next(reader, None)  # the header
+            start = 0
+            while True:
+                chunk = [row for _, row in zip(range(PYTHON_BATCH_ROWS), reader, strict=False)]
+                if not chunk:
+                    return
+                batch = Batch(start, [], len(chunk))
+                for index, row in enumerate(chunk):
+                    if len(row) != width:
+                        batch.ragged[index] = row
+                rows = [row + [None] * (width - len(row)) for row in chunk]
+                batch.columns = [pa.array([r[i] for r in rows], pa.string()) for i in range(width)]
+                yield batch
+                start += len(chunk)
+
+
+def open_csv_source(path: Path, resource: dict) -> CsvSource:
+    """Check the file can be read as frictionless would, and read its header."""
+    from frictionless import Detector, Dialect
+    from frictionless.formats.csv.control import CsvControl
+
+    with open(path, "rb") as raw:
+        buffer = raw.read(ENCODING_BUFFER)
+    try:
+        encoding = Detector().detect_encoding(buffer, encoding=resource.get("encoding"))
+    except LookupError as exc:
+        raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise Unsupported(f"encoding {encoding} (only UTF-8 is read by the fast engine)")
+    if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+
+    descriptor = resource.get("dialect") or {}
+    if not isinstance(descriptor, dict):
+        raise Unsupported("dialect given as a path")
+    unknown = set(descriptor) - _SUPPORTED_DIALECT_KEYS
+    if unknown:
+        raise Unsupported(f"dialect options {sorted(unknown)}")
+    try:
+        dialect = Dialect.from_descriptor(dict(descriptor))
+    except Exception as exc:  # frictionless reports bad dialects itself
+        raise Unsupported(f"dialect not understood: {exc}") from exc
+    if not dialect.header or dialect.header_rows != [1] or not dialect.header_case:
+        raise Unsupported("dialect header options other than one case-sensitive header row")
+    if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
+        raise Unsupported("dialect comment or blank-row options")
+
+    # The same sniffing as frictionless's CsvParser, on the same sample.
+    control = CsvControl.from_dialect(dialect)
+    with open(path, encoding=encoding, newline="") as text:
+        sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
+    if resource.get("format", "csv") == "tsv":
+        control.set_not_defined("delimiter", "\t")
+    delimiter = control.get_defined("delimiter", default=",\t;|")
+    try:
+        config = csv.Sniffer().sniff("".join(sample), delimiter)
+    except csv.Error:
+        config = csv.excel()
+    if config.quotechar == "'":
+        config.quotechar = '"'
+    control.set_not_defined("delimiter", config.delimiter, distinct=True)
+    control.set_not_defined("line_terminator", config.lineterminator, distinct=True)
+    control.set_not_defined("escape_char", config.escapechar, distinct=True)
+    control.set_not_defined("quote_char", config.quotechar, distinct=True)
+    control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
+    py_dialect = control.to_python()
+
+    first = next(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect), None)
+    if not first:
+        raise Unsupported("the file has no header row")
+    labels = [str(cell) for cell in first]
+    header_one_line = not any("\n" in label or "\r" in label for label in labels) and (
+        bool(sample) and sample[0].rstrip("\r\n").count(py_dialect.quotechar or "\0") % 2 == 0
+    )
+    return CsvSource(path, encoding, py_dialect, labels, header_one_line)
