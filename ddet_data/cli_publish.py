@@ -66,3 +66,149 @@ def sandbox_status(ctx: click.Context) -> None:
         ctx.exit(1)
     click.echo(f"# udata sandbox running at {server.root_url} (pid {server.pid})")
     click.echo(server.exports())
+
+
+# -- plan and publish ------------------------------------------------------------------
+
+EPILOG_PLAN = """\b
+Examples:
+  ddet-data plan                         what publish would do on the default target
+  ddet-data plan --target demo --json    the plan as JSON
+  ddet-data plan --detailed-exitcode     exit 0 nothing to do, 2 changes pending, 1 error
+"""
+EPILOG_PUBLISH = """\b
+Examples:
+  DATAGOUV_API_KEY=... ddet-data publish --target demo
+  ddet-data publish --target sandbox --yes
+  ddet-data publish --dry-run            validate and print the plan, send nothing
+"""
+EXIT_CHANGES = 2
+
+
+def target_options(command):
+    options = [
+        click.option("--target", help="A target of publish.toml (default: its default_target)."),
+        click.option("--api-url", help="API base URL, overriding the target's [DATAGOUV_API_URL]."),
+        click.option("--organization", help="Organization id [DATAGOUV_ORGANIZATION]."),
+        click.option("--prune", is_flag=True, help="Delete our resources gone from the package."),
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def resolve(ctx: click.Context, target, api_url, organization, paths):
+    from .datagouv.config import load_target
+    from .errors import ConfigError
+
+    root = project_root(ctx)
+    resolved = load_target(root, target, api_url=api_url, organization=organization)
+    if not paths:
+        paths = sorted(p.parent for p in (root / "datapackages").glob("*/datapackage.json"))
+        if not paths:
+            raise ConfigError(
+                f"{root / 'datapackages'}: no package to publish (run 'ddet-data build')"
+            )
+    return resolved, list(paths)
+
+
+def on_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
+@click.command(epilog=EPILOG_PLAN)
+@target_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending (0 when none)."
+)
+@click.pass_context
+def plan(ctx, target, api_url, organization, prune, paths, as_json, detailed_exitcode) -> None:
+    """Check the key, read the server, and print what publish would do. Sends no write."""
+    import json
+
+    from .datagouv import plan as planning
+    from .datagouv import publish as publishing
+
+    resolved, paths = resolve(ctx, target, api_url, organization, paths)
+    result = publishing.plan(resolved, paths, prune=prune)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(planning.render(result))
+    if detailed_exitcode and result.has_changes:
+        ctx.exit(EXIT_CHANGES)
+
+
+@click.command(epilog=EPILOG_PUBLISH)
+@target_options
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--dry-run", is_flag=True, help="Validate and print the plan; send no write.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_context
+def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_json) -> None:
+    """Validate, plan, confirm, apply, then read back and verify every file.
+
+    Exit status: 0 published (or nothing to do), 1 failure, 3 invalid data (nothing sent).
+    """
+    import json
+    import sys
+
+    from .datagouv import plan as planning
+    from .datagouv import publish as publishing
+    from .errors import EXIT_INVALID
+
+    resolved, paths = resolve(ctx, target, api_url, organization, paths)
+    report = publishing.validate(paths)
+    if not report["valid"]:
+        from .validate.report import render_text
+
+        click.echo(render_text(report))
+        click.echo("invalid data: nothing was sent", err=True)
+        ctx.exit(EXIT_INVALID)
+    terminal = on_terminal()
+    if not yes and not dry_run and not sys.stdin.isatty():
+        raise click.UsageError("not on a terminal: pass --yes to publish without confirmation")
+
+    def show(the_plan) -> None:
+        if not as_json:
+            click.echo(planning.render(the_plan))
+
+    def confirm(the_plan) -> bool:
+        return yes or click.confirm(f"Apply {len(the_plan.changes)} change(s)?", default=False)
+
+    def events(line: str) -> None:
+        if terminal and not as_json:
+            click.echo(line, err=True)
+
+    def progress(name: str, done: int, total: int) -> None:
+        if terminal and not as_json:
+            end = "\n" if done >= total else ""
+            percent = 100 * done // max(total, 1)
+            click.echo(f"\r  {name}: {percent:3d}% of {total} bytes", err=True, nl=False)
+            click.echo(end, err=True, nl=False)
+
+    result = publishing.publish(
+        resolved, paths, prune=prune, dry_run=dry_run, confirm=confirm, on_plan=show,
+        events=events, progress=progress,
+    )  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+        return
+    if dry_run:
+        click.echo("dry run: nothing was sent")
+        return
+    if result.cancelled:
+        click.echo("cancelled: nothing was sent")
+        ctx.exit(1)
+    for applied in result.applied:
+        click.echo(f"{applied.package}: {applied.dataset_url} ({applied.writes} writes, verified)")
+
+
+def register(group: click.Group) -> None:
+    """Add these commands to the main `ddet-data` group."""
+    for command in (plan, publish, sandbox):
+        group.add_command(command)

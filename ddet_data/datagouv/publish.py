@@ -433,6 +433,7 @@ def publish(
     prune: bool = False,
     dry_run: bool = False,
     confirm: Callable[[planning.Plan], bool] = lambda plan: True,
+    on_plan: Callable[[planning.Plan], None] = quiet,
     events: Events = quiet,
     progress: Progress = quiet,
     client: Client | None = None,
@@ -443,6 +444,7 @@ def publish(
     remote = read_remote(client, target, packages)
     the_plan = make_plan(target, packages, remote, prune)
     result = PublishResult(the_plan, dry_run=dry_run)
+    on_plan(the_plan)
     if dry_run:
         return result
     if the_plan.has_changes and not confirm(the_plan):
@@ -473,3 +475,10 @@ def publish(
     if problems:
         raise PublishError("verification failed after publishing: " + "; ".join(problems))
     return result
+
+
+def validate(paths: list[Path]) -> dict:
+    """The validation report of the packages about to be published (frictionless shape)."""
+    from ..validate import validate_packages
+
+    return validate_packages(list(paths))

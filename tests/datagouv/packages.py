@@ -160,7 +160,7 @@ def make_package(
         "description": description,
         "version": version,
         "licenses": [LICENSE],
-        "created": "2024-01-01",
+        "created": "2024-01-01T00:00:00Z",
         "keywords": ["essai"],
         "contributors": [{"title": "Tests"}],
         "sources": [],

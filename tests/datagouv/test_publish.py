@@ -1,0 +1,216 @@
+"""Publishing against the real udata server on loopback: create, no-op, change, prune."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import urllib.request
+
+from .conftest import api_get
+from .packages import ROWS, make_package
+
+EXPECTED_MARKERS = {
+    "datapackage/json",
+    "issues/schema",
+    "themes/schema",
+    "issues/csv",
+    "issues/parquet",
+    "themes/csv",
+    "themes/parquet",
+}
+
+
+def sha1(path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def local_files(project) -> dict[str, object]:
+    folder = project.package
+    files = {"datapackage/json": folder / "datapackage.json"}
+    for table in ("issues", "themes"):
+        files[f"{table}/schema"] = folder / "schemas" / f"{table}.json"
+        files[f"{table}/csv"] = folder / "data" / f"{table}.csv"
+        files[f"{table}/parquet"] = folder / "data" / f"{table}.parquet"
+    return files
+
+
+def by_marker(dataset: dict) -> dict[str, dict]:
+    resources = {}
+    for resource in dataset["resources"]:
+        marker = resource["extras"].get("ddet:resource")
+        assert marker not in resources, f"duplicate resource {marker}"
+        resources[marker] = resource
+    return resources
+
+
+def new_writes(project, before: int) -> list[dict]:
+    return project.writes()[before:]
+
+
+def test_first_publish_creates_one_dataset_with_every_file(project):
+    result = project.run("publish", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "verified" in result.stdout
+
+    dataset = project.dataset()
+    assert dataset["license"] == "lov2"
+    assert dataset["frequency"] == "irregular"
+    assert dataset["organization"]["id"] == project.sandbox.organization
+    assert dataset["extras"] == {"ddet:package": project.name, "ddet:version": "1.0.0"}
+    assert dataset["temporal_coverage"] == {"start": "2024-01-08", "end": "2024-01-15"}
+    assert dataset["spatial"]["zones"] == ["country:fr"]
+    assert "## Dictionnaire des données" in dataset["description"]
+    assert "`issue_number`" in dataset["description"]
+
+    resources = by_marker(dataset)
+    assert set(resources) == EXPECTED_MARKERS
+    for marker, path in local_files(project).items():
+        remote = resources[marker]
+        assert remote["checksum"] == {"type": "sha1", "value": sha1(path)}, marker
+        assert remote["filesize"] == path.stat().st_size, marker
+    assert resources["issues/csv"]["type"] == "main"
+    assert resources["issues/parquet"]["format"] == "parquet"
+    assert resources["issues/csv"]["title"] == "Numéros de la newsletter (CSV)"
+    assert resources["issues/schema"]["type"] == "documentation"
+    assert resources["datapackage/json"]["type"] == "documentation"
+    # The data resources point at their table's schema as published, and that URL
+    # serves the schema file.
+    schema_url = resources["issues/schema"]["latest"]
+    assert resources["issues/csv"]["schema"]["url"] == schema_url
+    assert resources["issues/parquet"]["schema"]["url"] == schema_url
+    with urllib.request.urlopen(schema_url, timeout=10) as response:
+        assert response.read() == (project.package / "schemas" / "issues.json").read_bytes()
+
+
+def test_second_publish_sends_no_write(project):
+    assert project.run("publish", "--yes").exit_code == 0
+    before = len(project.writes())
+
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+    assert "nothing to do" in plan.stdout
+    again = project.run("publish", "--yes")
+    assert again.exit_code == 0, again.output
+    assert "0 writes" in again.stdout
+    assert new_writes(project, before) == []
+    assert len(project.datasets()) == 1
+
+
+def test_one_table_changed_reuploads_only_its_files(project):
+    assert project.run("publish", "--yes").exit_code == 0
+    ids = {marker: r["id"] for marker, r in by_marker(project.dataset()).items()}
+    rows = copy.deepcopy(ROWS)
+    rows["themes"][1]["label"] = "Inclusion numérique et médiation"
+    make_package(project.package, project.name, rows)
+
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 2, plan.output
+    before = len(project.writes())
+    assert project.run("publish", "--yes").exit_code == 0
+
+    uploads = {w["path"] for w in new_writes(project, before) if w["method"] == "POST"}
+    replaced = {marker for marker, rid in ids.items() if any(rid in path for path in uploads)}
+    assert replaced == {"themes/csv", "themes/parquet", "datapackage/json"}
+    assert len(uploads) == 3
+    resources = by_marker(project.dataset())
+    assert {m: r["id"] for m, r in resources.items()} == ids  # replaced in place
+    for marker, path in local_files(project).items():
+        assert resources[marker]["checksum"]["value"] == sha1(path)
+    assert resources["themes/csv"]["title"] == "Thèmes (CSV)"
+    assert project.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_metadata_change_updates_only_the_dataset(project):
+    assert project.run("publish", "--yes").exit_code == 0
+    config = project.root / "publish.toml"
+    config.write_text(
+        config.read_text()
+        + f'\n[packages.{project.name}]\nfrequency = "monthly"\ntags = ["essai", "ddet"]\n'
+    )
+    plan = project.run("plan")
+    assert "frequency: irregular → monthly" in plan.stdout, plan.stdout
+    before = len(project.writes())
+    assert project.run("publish", "--yes").exit_code == 0
+    writes = new_writes(project, before)
+    dataset = project.dataset()
+    assert [(w["method"], w["path"]) for w in writes] == [
+        ("PUT", f"/api/1/datasets/{dataset['id']}/")
+    ]
+    assert dataset["frequency"] == "monthly"
+    assert sorted(dataset["tags"]) == ["ddet", "essai"]
+    assert dataset["extras"]["ddet:package"] == project.name
+
+
+def test_prune_deletes_only_our_resources_gone_from_the_package(project):
+    assert project.run("publish", "--yes").exit_code == 0
+    make_package(project.package, project.name, {"issues": ROWS["issues"]})
+
+    kept = project.run("publish", "--yes")
+    assert kept.exit_code == 0, kept.output
+    assert "--prune deletes it" in kept.stdout
+    assert {"themes/csv", "themes/parquet", "themes/schema"} <= set(by_marker(project.dataset()))
+
+    pruned = project.run("publish", "--yes", "--prune")
+    assert pruned.exit_code == 0, pruned.output
+    assert set(by_marker(project.dataset())) == {
+        "datapackage/json",
+        "issues/schema",
+        "issues/csv",
+        "issues/parquet",
+    }
+    assert project.run("plan", "--detailed-exitcode", "--prune").exit_code == 0
+
+
+def test_lost_or_wrong_id_cache_never_duplicates(project):
+    assert project.run("publish", "--yes").exit_code == 0
+    cache = project.root / ".sandbox" / "publish-ids.json"
+    assert project.dataset()["id"] in cache.read_text()
+
+    cache.unlink()
+    before = len(project.writes())
+    assert project.run("publish", "--yes").exit_code == 0
+    assert new_writes(project, before) == []
+
+    key = next(iter(json.loads(cache.read_text())))
+    cache.write_text(json.dumps({key: {project.name: "0123456789abcdef01234567"}}))
+    assert project.run("publish", "--yes").exit_code == 0
+    cache.write_text("not json")
+    assert project.run("publish", "--yes").exit_code == 0
+    assert new_writes(project, before) == []
+    assert len(project.datasets()) == 1
+    assert project.dataset()["id"] in cache.read_text()
+
+
+def test_json_plan_lists_actions(project):
+    result = project.run("plan", "--json")
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.stdout)
+    (package,) = plan["packages"]
+    kinds = [action["action"] for action in package["actions"]]
+    assert kinds == ["create_dataset"] + ["upload"] * 7
+    assert plan["changes"] == 8
+    assert project.sandbox.api_key not in result.output
+
+
+def test_dry_run_sends_nothing(project):
+    before = len(project.writes())
+    result = project.run("publish", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "dry run: nothing was sent" in result.stdout
+    assert new_writes(project, before) == []
+    assert project.datasets() == []
+
+
+def test_publish_without_yes_off_terminal_is_a_usage_error(project):
+    result = project.run("publish")
+    assert result.exit_code == 2
+    assert "--yes" in result.output
+    assert project.datasets() == []
+
+
+def test_schema_url_is_the_published_schema(project, sandbox):
+    assert project.run("publish", "--yes").exit_code == 0
+    resources = by_marker(project.dataset())
+    latest = api_get(f"{sandbox.url}/datasets/{project.dataset()['id']}/")["resources"]
+    assert {r["id"] for r in latest} == {r["id"] for r in resources.values()}
