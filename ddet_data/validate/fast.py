@@ -362,15 +362,23 @@ class _FileHasher(threading.Thread):
 
 def _main(argv: list[str]) -> int:
     """`python -m ddet_data.validate.fast datapackage.json`: the report as JSON (bench aid)."""
+    import argparse
     import json
 
-    descriptor_path = Path(argv[0])
+    parser = argparse.ArgumentParser(prog="python -m ddet_data.validate.fast")
+    parser.add_argument("descriptor")
+    parser.add_argument("--limit-errors", type=int, default=1000)
+    options = parser.parse_args(argv)
+    descriptor_path = Path(options.descriptor)
     package = json.loads(descriptor_path.read_text(encoding="utf-8"))
     basepath = descriptor_path.parent
     for item in package["resources"]:
         if isinstance(item.get("schema"), str):
             item["schema"] = json.loads((basepath / item["schema"]).read_text(encoding="utf-8"))
-    tasks = [validate_resource_fast(item, basepath, package) for item in package["resources"]]
+    tasks = [
+        validate_resource_fast(item, basepath, package, limit_errors=options.limit_errors)
+        for item in package["resources"]
+    ]
     errors = sum(task["stats"]["errors"] for task in tasks)
     report = {"valid": not errors, "stats": {"tasks": len(tasks), "errors": errors},
               "warnings": [], "errors": [], "tasks": tasks}  # fmt: skip
