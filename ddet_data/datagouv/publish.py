@@ -125,20 +125,20 @@ def find_dataset(
     """Our dataset for `package` on the server, found by its marker; the cache is a hint."""
     warnings: list[str] = []
     if cached_id:
+        deleted = (
+            f"the dataset {cached_id} of package {package!r} was deleted on {client.api_url} "
+            "(410): restore it there, or remove its id from the id cache to publish a new one"
+        )
         try:
             dataset = client.get(f"datasets/{cached_id}/")
         except NotFound:
             dataset = None
         except Gone as exc:
-            raise Gone(
-                f"the dataset {cached_id} of package {package!r} was deleted on "
-                f"{client.api_url} (410): restore it there, or remove its id from the id "
-                "cache to publish a new one",
-                exc.method,
-                exc.url,
-                exc.status,
-            ) from exc
-        if dataset and is_ours(dataset, package, organization_id) and not dataset.get("deleted"):
+            raise Gone(deleted, exc.method, exc.url, exc.status) from exc
+        if dataset and is_ours(dataset, package, organization_id):
+            if dataset.get("deleted"):
+                # Its owner still sees a deleted dataset; writing to it answers 410.
+                raise Gone(deleted, "GET", client.url(f"datasets/{cached_id}/"), 410)
             return dataset, warnings
     found = [
         d for d in datasets_of(client, organization_id) if is_ours(d, package, organization_id)
