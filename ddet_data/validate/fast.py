@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from .fast_cells import FieldCheck
 from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
@@ -149,6 +150,8 @@ class _Table:
             self.key_positions |= set(group["positions"])
         self.seen_unique = {position: SeenKeys() for position in unique}
         self.seen_primary = SeenKeys() if primary_positions else None
+        # A one-field primary key that is also unique finds the same repeats: track once.
+        self.primary_shares_unique = len(primary_positions) == 1 and primary_positions[0] in unique
 
 
 def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Table:
@@ -225,11 +228,13 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
         finding(int(index)).blank = True
 
     first_row = batch.start + 2
+    unique_repeats: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for position, seen in table.seen_unique.items():
         values, nulls = keys[position]
         present = np.flatnonzero(~nulls)
-        hashes = hash_keys([(values[present], nulls[present])])
+        hashes = hash_keys([(_take(values, present), nulls[present])])
         repeats, previous = seen.add(hashes, present + first_row)
+        unique_repeats[position] = (repeats, previous)
         column = batch.columns[position]
         for spot, prev in zip(repeats, previous, strict=True):
             index = int(present[spot])
@@ -241,8 +246,12 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
         for index in np.flatnonzero(all_null):
             finding(int(index)).primary_key = _PK_NULL_NOTE
         present = np.flatnonzero(~all_null)
-        hashes = hash_keys([(values[present], nulls[present]) for values, nulls in parts])
-        repeats, previous = table.seen_primary.add(hashes, present + first_row)
+        if table.primary_shares_unique:
+            repeats, previous = unique_repeats[table.plan.primary_key_fields[0]]
+        else:
+            parts = [(_take(values, present), nulls[present]) for values, nulls in parts]
+            hashes = hash_keys(parts)
+            repeats, previous = table.seen_primary.add(hashes, present + first_row)
         for spot, prev in zip(repeats, previous, strict=True):
             note = f"the same as in the row at position {int(prev)}"
             finding(int(present[spot])).primary_key = note
@@ -250,7 +259,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
         parts = [keys[p] for p in group["positions"]]
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
-        hashes = hash_keys([(values[present], nulls[present]) for values, nulls in parts])
+        hashes = hash_keys([(_take(values, present), nulls[present]) for values, nulls in parts])
         for spot in np.flatnonzero(~lookup.contains(hashes)):
             index = int(present[spot])
             values = [
@@ -270,6 +279,12 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
                 "reference_field_names": group["reference_fields"],
             }
     return [findings[index] for index in sorted(findings)]
+
+
+def _take(values: np.ndarray | pa.Array, positions: np.ndarray) -> np.ndarray | pa.Array:
+    if isinstance(values, pa.Array):
+        return values.take(pa.array(positions, pa.int64()))
+    return values[positions]
 
 
 def _read_lookup(group: dict, resource: dict, basepath: Path, package: dict | None) -> KeyLookup:
@@ -314,7 +329,7 @@ def _read_lookup(group: dict, resource: dict, basepath: Path, package: dict | No
             parts.append(check.key_values(column, sure, missing, targets))
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
-        lookup.add(hash_keys([(values[present], nulls[present]) for values, nulls in parts]))
+        lookup.add(hash_keys([(_take(values, present), nulls[present]) for values, nulls in parts]))
     lookup.freeze()
     return lookup
 

@@ -75,7 +75,9 @@ class FieldCheck:
             blank_ok = pa.scalar(False)
         else:
             blank_ok = pa.scalar(True)
-        filled = column.fill_null("")
+        # Missing cells get a placeholder of the right form so whole-column casts work.
+        placeholder = _PLACEHOLDERS.get(self.type, "")
+        filled = pc.if_else(missing, placeholder, column)
         value_ok = self._value_sure(filled)
         if isinstance(value_ok, bool):
             value_ok = pa.scalar(value_ok)
@@ -115,11 +117,17 @@ class FieldCheck:
                 ok = pc.and_(ok, pc.is_in(values, value_set=pa.array(members, pa.int64())))
             return ok
         if kind == "number":
-            if "enum" in constraints or not self._plain_number():
+            if "enum" in constraints or not self._plain_number() or not self.field.bare_number:
                 return False
-            ok = pc.match_substring_regex(column, _NUMBER)
-            values = pc.cast(pc.if_else(ok, column, "0"), pa.float64())
-            return pc.and_(ok, self._bounds_sure(values, float, strict_equal=True))
+            try:
+                # Arrow's float syntax is a subset of Decimal's (bareNumber aside, below).
+                values = pc.cast(column, pa.float64())
+                ok: Any = True
+            except pa.ArrowInvalid:
+                ok = pc.match_substring_regex(column, _NUMBER)
+                values = pc.cast(pc.if_else(ok, column, "0"), pa.float64())
+            bounds = self._bounds_sure(values, float, strict_equal=True)
+            return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
         if kind == "boolean":
             if "enum" in constraints:
                 return False
@@ -128,23 +136,16 @@ class FieldCheck:
         if kind == "date":
             if self.format not in ("default", "%Y-%m-%d") or "enum" in constraints:
                 return False
-            ok = pc.and_(pc.match_substring_regex(column, _DATE),
-                         pc.invert(pc.starts_with(column, "0000")))  # fmt: skip
-            parsed = pc.strptime(pc.if_else(ok, column, "1970-01-01"), format="%Y-%m-%d",
-                                 unit="s", error_is_null=True)  # fmt: skip
-            # Arrow's strptime rolls 2021-02-30 over to March: a round trip catches it.
-            ok = pc.and_(ok, pc.equal(pc.strftime(parsed, format="%Y-%m-%d"), column))
-            days = pc.cast(pc.cast(parsed.fill_null(0), pa.date32()), pa.int32())
-            days = pc.cast(days, pa.int64())
-            return pc.and_(ok, self._bounds_sure(days, _date_days, strict_equal=False))
+            ok, days = _iso_dates(column)
+            bounds = self._bounds_sure(days, _date_days, strict_equal=False)
+            return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
         if kind == "datetime":
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
                 return False
             ok = pc.match_substring_regex(column, _DATETIME)
             head = pc.utf8_slice_codeunits(pc.if_else(ok, column, "1970-01-01T00:00:00"), 0, 19)
             parsed = pc.strptime(head, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-            round_trip = pc.equal(pc.strftime(parsed, format="%Y-%m-%dT%H:%M:%S"), head)
-            return pc.and_(ok, pc.and_(round_trip.fill_null(False),
+            return pc.and_(ok, pc.and_(_same_day(parsed, head).fill_null(False),
                                        pc.invert(pc.starts_with(column, "0000"))))  # fmt: skip
         if kind == "time":
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
@@ -235,7 +236,7 @@ class FieldCheck:
 
     def key_values(
         self, column: pa.Array, sure: np.ndarray, missing: np.ndarray, targets: dict[int, Any]
-    ) -> tuple[np.ndarray, np.ndarray]:
+    ) -> tuple[np.ndarray | pa.Array, np.ndarray]:
         """Cast values (as hashable numpy data) and a null mask, for cells read as valid."""
         kind = self.key_kind()
         valid_sure = sure & ~missing
@@ -251,9 +252,12 @@ class FieldCheck:
                     nulls[index] = False
             return values, nulls
         if kind == "str":
-            values = column.fill_null("").to_numpy(zero_copy_only=False)
-            values = values.copy() if not values.flags.writeable else values
-        elif kind == "float":
+            # A string cell's cast value is the cell itself: hash straight from Arrow.
+            nulls = ~valid_sure
+            for index, target in targets.items():
+                nulls[index] = target is None
+            return column, nulls
+        if kind == "float":
             text = pc.if_else(pa.array(valid_sure), column.fill_null("0"), "0")
             values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
         else:
@@ -273,12 +277,38 @@ class FieldCheck:
                 list(self.field.true_values), pa.string()))  # fmt: skip
             return truthy.to_numpy(zero_copy_only=False).astype(np.int64)
         if self.type == "date":
-            text = pc.if_else(mask, column.fill_null(""), "1970-01-01")
-            parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
-            days = pc.cast(pc.cast(parsed.fill_null(0), pa.date32()), pa.int32())
+            _, days = _iso_dates(pc.if_else(mask, column.fill_null(""), "1970-01-01"))
             return days.to_numpy(zero_copy_only=False).astype(np.int64)
         text = pc.if_else(mask, column.fill_null(""), "0")
         return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).copy()
+
+
+_PLACEHOLDERS = {"integer": "0", "number": "0", "year": "2000", "date": "2000-01-01",
+                 "datetime": "2000-01-01T00:00:00", "time": "00:00:00"}  # fmt: skip
+
+
+def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
+    """(certainly YYYY-MM-DD and a real day, days since 1970) for a string column."""
+    try:
+        # Arrow's cast accepts only real ISO dates from year 0001: Python's strptime too.
+        days = pc.cast(pc.cast(column, pa.date32()), pa.int32())
+        return True, pc.cast(days, pa.int64())
+    except pa.ArrowInvalid:
+        pass
+    ok = pc.and_(pc.match_substring_regex(column, _DATE),
+                 pc.invert(pc.starts_with(column, "0000")))  # fmt: skip
+    text = pc.if_else(ok, column, "1970-01-01")
+    parsed = pc.strptime(text, format="%Y-%m-%d", unit="s", error_is_null=True)
+    ok = pc.and_(ok, _same_day(parsed, text).fill_null(False))
+    days = pc.cast(pc.cast(parsed.fill_null(0), pa.date32()), pa.int32())
+    return ok, pc.cast(days, pa.int64())
+
+
+def _same_day(parsed: pa.Array, text: pa.Array) -> pa.Array:
+    """Arrow's strptime rolls 2021-02-30 over to March: compare month and day back."""
+    month = pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64())
+    day = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64())
+    return pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day))
 
 
 def _only(constraints: dict, allowed: set[str]) -> bool:

@@ -11,28 +11,71 @@ A false duplicate needs two keys with the same 64-bit hash: about 1 in 10^8 for
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0x100000001B3)
+_BYTE_BASE = np.uint64(0x100000001B3)
 _MAX_MERGED_RUN = 1 << 22  # beyond this, runs stay apart: merging would double memory
 
 
-def hash_keys(parts: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+def hash_keys(parts: list[tuple[np.ndarray | pa.Array, np.ndarray]]) -> np.ndarray:
     """One uint64 per row for a tuple of (values, nulls) columns; nulls hash alike."""
     combined: np.ndarray | None = None
     for values, nulls in parts:
-        if values.dtype == object:
-            hashed = pd.util.hash_array(values, categorize=False)
-        else:
-            hashed = pd.util.hash_array(values)
-        hashed = np.where(nulls, _NULL_HASH, hashed)
+        hashed = np.where(nulls, _NULL_HASH, _hash_values(values))
         if combined is None:
             combined = hashed
         else:
             with np.errstate(over="ignore"):
-                combined = (combined * _MIX) ^ hashed
+                combined = _mix64((combined * _MIX) ^ hashed)
     return combined
+
+
+def _hash_values(values: np.ndarray | pa.Array) -> np.ndarray:
+    if isinstance(values, pa.Array):
+        return _hash_strings(values)
+    if values.dtype == object:
+        return _hash_strings(pa.array(values, pa.string()))
+    if values.dtype.kind == "f":
+        values = values + 0.0  # -0.0 and 0.0 are the same Decimal
+    return _mix64(values.astype(values.dtype.newbyteorder("=")).view(np.uint64))
+
+
+def _mix64(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer: spreads every input bit over the whole word."""
+    with np.errstate(over="ignore"):
+        z = values.astype(np.uint64, copy=True)
+        z ^= z >> np.uint64(30)
+        z *= np.uint64(0xBF58476D1CE4E5B9)
+        z ^= z >> np.uint64(27)
+        z *= np.uint64(0x94D049BB133111EB)
+        z ^= z >> np.uint64(31)
+    return z
+
+
+def _hash_strings(strings: pa.Array) -> np.ndarray:
+    """A polynomial hash of each string's UTF-8 bytes, read straight from Arrow buffers."""
+    strings = strings.fill_null("")
+    if strings.type != pa.large_string():
+        strings = strings.cast(pa.large_string())
+    count = len(strings)
+    _, offsets_buffer, data_buffer = strings.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int64)[strings.offset : strings.offset + count + 1]
+    lengths = np.diff(offsets)
+    start = offsets[0]
+    data = np.frombuffer(data_buffer, np.uint8)[start : offsets[-1]] if data_buffer else None
+    hashed = np.zeros(count, dtype=np.uint64)
+    if data is not None and len(data):
+        longest = int(lengths.max())
+        with np.errstate(over="ignore"):
+            powers = np.cumprod(np.full(longest, _BYTE_BASE, dtype=np.uint64))
+            position = np.arange(len(data)) - np.repeat(offsets[:-1] - start, lengths)
+            contributions = (data.astype(np.uint64) + np.uint64(1)) * powers[position]
+            filled = lengths > 0
+            hashed[filled] = np.add.reduceat(contributions, (offsets[:-1] - start)[filled])
+    with np.errstate(over="ignore"):
+        return _mix64(hashed ^ lengths.astype(np.uint64))
 
 
 class SeenKeys:
