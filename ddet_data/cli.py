@@ -168,5 +168,15 @@ def lint(ctx: click.Context) -> None:
     click.echo(f"{count} schemas OK")
 
 
+def register_commands() -> None:
+    """The commands of the other stages live in their own modules, over their libraries."""
+    from . import cli_publish
+
+    cli_publish.register(cli)
+
+
+register_commands()
+
+
 def main() -> None:
     cli(prog_name="ddet-data")
