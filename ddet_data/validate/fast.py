@@ -26,7 +26,7 @@ import pyarrow as pa
 from .fast_cells import FieldCheck
 from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
 from .fast_keys import KeyLookup, SeenKeys, hash_keys
-from .fast_source import Batch, CsvSource, open_csv_source
+from .fast_source import Batch, CsvSource, NeedsExactReader, open_csv_source
 
 __all__ = ["Unsupported", "validate_resource_fast"]
 
@@ -43,8 +43,16 @@ def validate_resource_fast(
     progress: Callable[[int], None] | None = None,
 ) -> dict:
     """One task of frictionless's report for a CSV `resource`, or `Unsupported`."""
+    try:
+        return _validate(resource, Path(basepath), package, limit_errors, progress, exact=False)
+    except NeedsExactReader:
+        return _validate(resource, Path(basepath), package, limit_errors, progress, exact=True)
+
+
+def _validate(resource, basepath, package, limit_errors, progress, exact: bool) -> dict:
     started = time.perf_counter()
     table = _open_table(resource, Path(basepath))
+    table.source.exact = exact
     hasher = _FileHasher(table.source.path)
     hasher.start()
     lookups = [

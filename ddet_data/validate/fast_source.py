@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from .fast_errors import Unsupported
@@ -50,6 +51,14 @@ class _RaggedRow(Exception):
     """pyarrow met a record whose cell count differs: restart with Python's csv."""
 
 
+class NeedsExactReader(Exception):
+    """Rows already handed out came from pyarrow, but the file needs Python's csv.
+
+    An empty line and a line of empty cells look alike once parsed by pyarrow, and
+    frictionless reports them with different cells: the caller starts again.
+    """
+
+
 @dataclass
 class CsvSource:
     path: Path
@@ -58,11 +67,14 @@ class CsvSource:
     labels: list[str]
     header_one_line: bool
 
+    exact: bool = False  # read with Python's csv from the start
+
     @property
     def arrow_ok(self) -> bool:
         d = self.py_dialect
         return (
-            self.header_one_line
+            not self.exact
+            and self.header_one_line
             and len(d.delimiter) == 1
             and d.quoting != csv.QUOTE_NONE
             and not d.skipinitialspace
@@ -75,12 +87,14 @@ class CsvSource:
             produced = 0
             try:
                 for batch in self._arrow_batches():
+                    if _has_empty_row(batch):
+                        raise _RaggedRow()
                     produced += batch.num_rows
                     yield batch
                 return
             except _RaggedRow:
                 if produced:
-                    raise Unsupported("ragged rows found after rows were reported") from None
+                    raise NeedsExactReader() from None
         yield from self._python_batches()
 
     # The fast path
@@ -145,6 +159,15 @@ class CsvSource:
                 batch.columns = [pa.array([r[i] for r in rows], pa.string()) for i in range(width)]
                 yield batch
                 start += len(chunk)
+
+
+def _has_empty_row(batch: Batch) -> bool:
+    if len(batch.columns) < 2:
+        return False  # one empty cell or an empty line: the same row for frictionless
+    empty = pc.equal(batch.columns[0], "")
+    for column in batch.columns[1:]:
+        empty = pc.and_(empty, pc.equal(column, ""))
+    return pc.any(empty).as_py()
 
 
 def open_csv_source(path: Path, resource: dict) -> CsvSource:
