@@ -1,0 +1,277 @@
+"""Read the published tables, typed from their Table Schema: the researchers' entry point.
+
+`load("ddet-newsletter", "issues")` reads the committed `datapackages/` (offline), a
+downloaded package folder (`source=Path(...)`), or data.gouv.fr (`source="datagouv"`,
+downloaded once into a cache folder). The Parquet file is read when it is there (it is
+typed already); otherwise the CSV is parsed with the schema's types. Either way the
+result is cast to the schema, so both files give the same table.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from .errors import DdetError
+from .package import arrow_schema
+from .yamlio import did_you_mean
+
+# The committed packages, next to the code in a checkout or an editable install.
+DATAPACKAGES = Path(__file__).resolve().parent.parent / "datapackages"
+REMOTE_SOURCES = ("datagouv", "data.gouv.fr")
+# Frictionless's default boolean spellings, used when a schema names none.
+TRUE_VALUES = ["true", "True", "TRUE", "1"]
+FALSE_VALUES = ["false", "False", "FALSE", "0"]
+
+
+class NotFoundLocally(DdetError, LookupError):
+    """No such package, table or file where the data was looked for."""
+
+
+@dataclass(frozen=True)
+class TableRef:
+    """Where one table's files are, and its Table Schema."""
+
+    package: str
+    table: str
+    folder: Path
+    resources: tuple[dict, ...]
+    schema: dict
+
+
+def cache_dir() -> Path:
+    """Where `source="datagouv"` keeps downloaded packages (XDG cache, overridable)."""
+    if os.environ.get("DDET_DATA_CACHE"):
+        return Path(os.environ["DDET_DATA_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ddet-data"
+
+
+def package_folder(package: str, source: str | Path | None = None) -> Path:
+    """The folder holding `package`'s datapackage.json for the given source."""
+    if isinstance(source, str) and source in REMOTE_SOURCES:
+        # Imported here: reading local files must not need the HTTP stack.
+        from .download import download
+
+        return download(package, cache_dir() / package).folder
+    root = DATAPACKAGES if source is None else Path(source)
+    if root.name == "datapackage.json":
+        root = root.parent
+    for folder in (root, root / package):
+        descriptor = folder / "datapackage.json"
+        if descriptor.is_file() and read_json(descriptor).get("name") == package:
+            return folder
+    known = package_names(root)
+    hint = did_you_mean(package, known) if known else None
+    where = "the committed datapackages/ (run 'ddet-data build')" if source is None else str(root)
+    raise NotFoundLocally(
+        f"no package {package!r} in {where}" + (hint or f"; known: {', '.join(known) or 'none'}")
+    )
+
+
+def package_names(root: Path) -> list[str]:
+    if (root / "datapackage.json").is_file():
+        return [read_json(root / "datapackage.json").get("name", root.name)]
+    if not root.is_dir():
+        return []
+    return sorted(
+        read_json(d / "datapackage.json").get("name", d.name)
+        for d in root.iterdir()
+        if (d / "datapackage.json").is_file()
+    )
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise NotFoundLocally(f"{path}: cannot read this JSON file ({exc})") from exc
+
+
+def table_names(descriptor: dict) -> list[str]:
+    """Tables in descriptor order (a Parquet twin names its table in `table`)."""
+    names: list[str] = []
+    for resource in descriptor.get("resources", []):
+        name = resource.get("table", resource.get("name"))
+        if name not in names and (resource.get("type") == "table" or "table" in resource):
+            names.append(name)
+    return names
+
+
+def find_table(package: str, table: str, source: str | Path | None = None) -> TableRef:
+    folder = package_folder(package, source)
+    descriptor = read_json(folder / "datapackage.json")
+    resources = tuple(
+        r
+        for r in descriptor.get("resources", [])
+        if r.get("name") == table or r.get("table") == table
+    )
+    if not resources:
+        known = table_names(descriptor)
+        hint = did_you_mean(table, known)
+        raise NotFoundLocally(
+            f"package {package!r} has no table {table!r}"
+            + (hint or f"; its tables: {', '.join(known)}")
+        )
+    schema = next((r["schema"] for r in resources if "schema" in r), None)
+    if isinstance(schema, str):
+        schema = read_json(folder / schema)
+    if not isinstance(schema, dict):
+        raise NotFoundLocally(f"{folder}: table {table!r} has no Table Schema")
+    return TableRef(package, table, folder, resources, schema)
+
+
+def load_arrow(package: str, table: str, source: str | Path | None = None) -> pa.Table:
+    """One table as an Arrow table typed from its schema (integer→int64, date→date32...).
+
+    `source`: None for the committed datapackages/, a folder (a package or a folder of
+    packages, e.g. what `ddet-data download` wrote), or "datagouv" to download it.
+    """
+    return read_table(find_table(package, table, source))
+
+
+def read_table(ref: TableRef) -> pa.Table:
+    target = arrow_schema(ref.schema)
+    by_format = {r.get("format"): r for r in ref.resources}
+    parquet = by_format.get("parquet")
+    if parquet and (ref.folder / parquet["path"]).is_file():
+        data = pq.read_table(ref.folder / parquet["path"])
+    elif "csv" in by_format and (ref.folder / by_format["csv"]["path"]).is_file():
+        data = read_csv(ref.folder / by_format["csv"]["path"], ref.schema)
+    else:
+        raise NotFoundLocally(f"{ref.folder}: no data file for table {ref.table!r}")
+    return conform(data, target, ref)
+
+
+def read_csv(path: Path, schema: dict) -> pa.Table:
+    target = arrow_schema(schema)
+    true_values, false_values = TRUE_VALUES, FALSE_VALUES
+    for field in schema["fields"]:
+        if field.get("type") == "boolean":
+            true_values = field.get("trueValues", true_values)
+            false_values = field.get("falseValues", false_values)
+    options = pacsv.ConvertOptions(
+        column_types={f.name: f.type for f in target},
+        null_values=schema.get("missingValues", [""]),
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+        true_values=true_values,
+        false_values=false_values,
+    )
+    try:
+        return pacsv.read_csv(path, convert_options=options)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise NotFoundLocally(f"{path}: cannot read as its schema says: {exc}") from exc
+
+
+def conform(data: pa.Table, target: pa.Schema, ref: TableRef) -> pa.Table:
+    """Columns in schema order with schema types; a missing or extra column is an error."""
+    names = [f.name for f in target]
+    if sorted(data.column_names) != sorted(names):
+        raise NotFoundLocally(
+            f"{ref.folder}: table {ref.table!r} has columns {data.column_names}, "
+            f"its schema says {names}"
+        )
+    try:
+        columns = [data.column(f.name).cast(f.type) for f in target]
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise NotFoundLocally(
+            f"{ref.folder}: table {ref.table!r} does not fit its schema: {exc}"
+        ) from exc
+    return pa.Table.from_arrays(columns, schema=target)
+
+
+def pandas_dtype(field: dict):
+    """The pandas dtype that says what the schema says, with missing values allowed."""
+    enum = field.get("constraints", {}).get("enum")
+    kind = field.get("type", "string")
+    if enum is not None:
+        values = [int(v) if kind in ("integer", "year") else v for v in enum]
+        return pd.CategoricalDtype(values)
+    return {
+        "integer": "Int64",
+        "year": "Int64",
+        "number": "Float64",
+        "boolean": "boolean",
+        "date": "datetime64[ns]",
+        "datetime": "datetime64[ns]",
+    }.get(kind, "string")
+
+
+def load(package: str, table: str, source: str | Path | None = None) -> pd.DataFrame:
+    """One table as a pandas DataFrame typed from its Table Schema.
+
+    integer/year → Int64 (nullable), number → Float64, boolean → boolean, date and
+    datetime → datetime64[ns], string → string, and any field with an `enum`
+    constraint → category whose categories are the enum's values, in schema order.
+    `source` as for `load_arrow`.
+    """
+    ref = find_table(package, table, source)
+    data = read_table(ref)
+    return pd.DataFrame(
+        {
+            field["name"]: convert(data.column(field["name"]), field)
+            for field in ref.schema["fields"]
+        }
+    )
+
+
+def convert(column: pa.ChunkedArray, field: dict) -> pd.Series:
+    dtype = pandas_dtype(field)
+    if field.get("type") in ("date", "datetime"):
+        series = pd.Series(column.cast(pa.timestamp("ns")).to_pandas())
+    else:
+        series = column.to_pandas(types_mapper={pa.string(): pd.StringDtype()}.get)
+    return series.astype(dtype)
+
+
+def catalog(source: str | Path | None = None) -> pd.DataFrame:
+    """Every table of every package: package, table, title, description, rows, fields."""
+    if isinstance(source, str) and source in REMOTE_SOURCES:
+        roots = [package_folder(name, source) for name in ("ddet-newsletter", "opsn")]
+    else:
+        root = DATAPACKAGES if source is None else Path(source)
+        roots = [package_folder(name, root) for name in package_names(root)]
+        if not roots:
+            raise NotFoundLocally(f"no package in {root} (run 'ddet-data build' or download one)")
+    records = []
+    for folder in roots:
+        descriptor = read_json(folder / "datapackage.json")
+        for table in table_names(descriptor):
+            ref = find_table(descriptor["name"], table, folder)
+            records.append(
+                {
+                    "package": descriptor["name"],
+                    "package_title": descriptor.get("title", ""),
+                    "version": descriptor.get("version", ""),
+                    "table": table,
+                    "title": ref.schema.get("title", ""),
+                    "description": ref.schema.get("description", ""),
+                    "rows": row_count(ref),
+                    "fields": ", ".join(f["name"] for f in ref.schema["fields"]),
+                }
+            )
+    return pd.DataFrame.from_records(records).astype({"rows": "Int64"})
+
+
+def row_count(ref: TableRef) -> int | None:
+    for resource in ref.resources:
+        path = ref.folder / resource["path"]
+        if resource.get("format") == "parquet" and path.is_file():
+            return pq.ParquetFile(path).metadata.num_rows
+    for resource in ref.resources:
+        path = ref.folder / resource["path"]
+        if resource.get("format") == "csv" and path.is_file():
+            return pacsv.read_csv(path, convert_options=all_strings(ref.schema)).num_rows
+    return None
+
+
+def all_strings(schema: dict) -> pacsv.ConvertOptions:
+    return pacsv.ConvertOptions(column_types={f["name"]: pa.string() for f in schema["fields"]})
