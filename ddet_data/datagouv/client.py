@@ -221,6 +221,7 @@ class Client:
         retries: int = 5,
         backoff: float = 0.5,
         max_backoff: float = 30.0,
+        max_retry_after: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
     ):
         self.api_url = check_api_url(api_url)
@@ -230,6 +231,7 @@ class Client:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
         self.sleep = sleep
         self.session = requests.Session()
         self.session.cookies.set_policy(NoCookies())
@@ -299,7 +301,7 @@ class Client:
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
         if retry_after is not None:
-            return min(retry_after, self.max_backoff * 2)
+            return min(retry_after, self.max_retry_after)
         base = min(self.max_backoff, self.backoff * (2**attempt))
         return base * (0.5 + random.random() / 2)
 
@@ -327,12 +329,14 @@ class Client:
                 )
             except requests.exceptions.ConnectTimeout as exc:
                 # The connection was never made: nothing reached the server.
-                failure = NetworkError(f"{method} {url}: cannot connect ({exc.__class__.__name__})")
+                failure = NetworkError(
+                    f"{method} {url}: cannot connect ({exc.__class__.__name__})", method, url
+                )
                 never_sent = True
             except requests.exceptions.ConnectionError as exc:
                 never_sent = is_refused(exc)
                 failure = self._network_failure(method, url, exc, never_sent)
-            except requests.exceptions.Timeout as exc:
+            except (requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 never_sent = False
                 failure = self._network_failure(method, url, exc, never_sent)
             else:

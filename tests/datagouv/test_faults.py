@@ -1,0 +1,216 @@
+"""Faults on the way never leave a duplicate, and publishing always converges.
+
+A fault-injecting proxy on loopback sits in front of the real udata sandbox: lost
+answers after the server did the work, bursts of 503, 429 with Retry-After, answers
+slower than the read timeout. A publish killed with SIGKILL and run again converges too.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ddet_data.datagouv import publish as publishing
+from ddet_data.datagouv.client import Client
+from ddet_data.datagouv.config import Target
+from ddet_data.errors import DdetError
+
+from .conftest import ROOT, api_get
+from .faultproxy import FAULTS, FaultProxy
+from .packages import ROWS, make_package
+
+READ_TIMEOUT = 1.5
+names = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def proxy(sandbox):
+    server = FaultProxy(sandbox.url, slow_seconds=READ_TIMEOUT + 1.0).start()
+    yield server
+    server.stop()
+
+
+def faulty_client(url: str, key: str) -> Client:
+    return Client(
+        url,
+        key,
+        timeout=(2.0, READ_TIMEOUT),
+        upload_timeout=(2.0, READ_TIMEOUT),
+        retries=6,
+        backoff=0.05,
+        max_backoff=0.4,
+    )
+
+
+def target_for(url: str, sandbox, tmp_path) -> Target:
+    return Target(
+        name="faults",
+        api_url=url,
+        organization=sandbox.organization,
+        api_key=sandbox.api_key,
+        id_cache=tmp_path / "ids.json",
+    )
+
+
+def datasets_named(sandbox, name: str) -> list[dict]:
+    found, url = [], f"{sandbox.url}/datasets/?organization={sandbox.organization}&page_size=100"
+    while url:
+        page = api_get(url)
+        found += [d for d in page["data"] if d["extras"].get("ddet:package") == name]
+        url = page["next_page"]
+    return found
+
+
+def assert_converged(sandbox, target, package_dir, name):
+    """One dataset, one resource per local file with its checksum, nothing else of ours."""
+    (dataset,) = datasets_named(sandbox, name)
+    dataset = api_get(f"{sandbox.url}/datasets/{dataset['id']}/")
+    local = publishing.load_packages([package_dir], target)[0]
+    markers = [r["extras"].get("ddet:resource") for r in dataset["resources"]]
+    assert sorted(markers, key=str) == sorted(f.marker for f in local.files), markers
+    checksums = {r["extras"]["ddet:resource"]: r["checksum"]["value"] for r in dataset["resources"]}
+    assert checksums == {f.marker: f.sha1 for f in local.files}
+    direct = target_for(sandbox.url, sandbox, package_dir.parent)
+    plan = publishing.plan(direct, [package_dir])
+    assert not plan.has_changes, [a.to_dict() for a in plan.changes]
+
+
+def publish_through(proxy, schedule, target, package_dir):
+    """Publish with faults; if the faults win, publish again once they are over."""
+    proxy.set_schedule(schedule)
+    try:
+        publishing.publish(target, [package_dir], client=faulty_client(proxy.url, target.api_key))
+    except DdetError:
+        proxy.set_schedule({})
+        publishing.publish(target, [package_dir], client=faulty_client(proxy.url, target.api_key))
+    finally:
+        proxy.set_schedule({})
+
+
+schedules = st.dictionaries(st.integers(0, 30), st.sampled_from(FAULTS), min_size=1, max_size=6)
+
+
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    derandomize=True,
+)
+@given(first=schedules, second=schedules)
+def test_random_faults_never_duplicate(sandbox, proxy, tmp_path, first, second):
+    name = f"essai-fautes-{next(names)}"
+    package_dir = make_package(tmp_path / name / name, name)
+    target = target_for(proxy.url, sandbox, tmp_path / name)
+
+    publish_through(proxy, first, target, package_dir)
+    assert_converged(sandbox, target, package_dir, name)
+
+    rows = copy.deepcopy(ROWS)
+    rows["issues"].append({"issue_number": 3, "published_on": "2024-01-22", "title": "Trois"})
+    make_package(package_dir, name, rows)
+    publish_through(proxy, second, target, package_dir)
+    assert_converged(sandbox, target, package_dir, name)
+
+
+def test_every_post_answer_lost(sandbox, proxy, tmp_path):
+    """The server applies every POST but the client never hears back: nothing is repeated."""
+    name = f"essai-fautes-{next(names)}"
+    package_dir = make_package(tmp_path / name, name)
+    target = target_for(proxy.url, sandbox, tmp_path)
+    original = proxy.next_fault
+
+    def lose_post_answers(method, path):
+        fault = original(method, path)
+        return "reset_after" if method == "POST" else fault
+
+    before = len(api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"])
+    proxy.next_fault = lose_post_answers
+    try:
+        publishing.publish(target, [package_dir], client=faulty_client(proxy.url, sandbox.api_key))
+    finally:
+        proxy.next_fault = original
+    writes = api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"][before:]
+    posts = [w for w in writes if w["method"] == "POST"]
+    assert len(posts) == 8  # the dataset and seven uploads, each sent exactly once
+    assert_converged(sandbox, target, package_dir, name)
+
+
+def test_429_retry_after_is_honoured(sandbox, proxy, tmp_path):
+    target = target_for(proxy.url, sandbox, tmp_path)
+    client = faulty_client(proxy.url, sandbox.api_key)
+    proxy.set_schedule({0: "429"})
+    start = time.monotonic()
+    try:
+        assert client.get("datasets/licenses/")
+    finally:
+        proxy.set_schedule({})
+    assert time.monotonic() - start >= 1.0
+    assert target.api_url == proxy.url
+
+
+def test_post_is_not_repeated_by_the_client(sandbox, proxy):
+    from ddet_data.datagouv.client import UncertainWrite
+
+    client = faulty_client(proxy.url, sandbox.api_key)
+    before = len(api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"])
+    proxy.set_schedule({0: "503_burst"})
+    try:
+        with pytest.raises(UncertainWrite):
+            client.post("datasets/", {"title": "x", "description": "y"})
+    finally:
+        proxy.set_schedule({})
+    assert api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"][before:] == []
+    assert len(proxy.injected) == 0  # reset by set_schedule; the burst was a single request
+
+
+def test_kill_9_at_any_moment_then_rerun_converges(project):
+    """SIGKILL a real `ddet-data publish` at random moments; the last run converges."""
+    command = [
+        sys.executable,
+        "-c",
+        "from ddet_data.cli import cli; from ddet_data.cli_publish import register; "
+        "register(cli); cli(prog_name='ddet-data')",
+        "--root",
+        str(project.root),
+        "publish",
+        "--yes",
+    ]
+    env = {**os.environ, **project.env}
+    chance = random.Random(20241108)
+    rows = copy.deepcopy(ROWS)
+    killed = 0
+    for round_number in range(5):
+        rows["themes"].append({"theme_id": f"t{round_number}", "label": f"Thème {round_number}"})
+        make_package(project.package, project.name, rows)
+        before = len(project.writes())
+        # Kill right after the server handled the k-th write of this run.
+        k = chance.randint(1, 12 if round_number == 0 else 5)
+        process = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            if len(project.writes()) - before >= k:
+                process.send_signal(signal.SIGKILL)
+                killed += 1
+                break
+            time.sleep(0.005)
+        process.wait()
+    assert killed >= 3
+    final = project.run("publish", "--yes")
+    assert final.exit_code == 0, final.output
+    assert len(project.datasets()) == 1
+    dataset = project.dataset()
+    markers = [r["extras"].get("ddet:resource") for r in dataset["resources"]]
+    assert len(markers) == len(set(markers)) == 7, markers
+    assert project.run("plan", "--detailed-exitcode").exit_code == 0
