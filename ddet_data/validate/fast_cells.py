@@ -290,9 +290,11 @@ _PLACEHOLDERS = {"integer": "0", "number": "0", "year": "2000", "date": "2000-01
 def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
     """(certainly YYYY-MM-DD and a real day, days since 1970) for a string column."""
     try:
-        # Arrow's cast accepts only real ISO dates from year 0001: Python's strptime too.
-        days = pc.cast(pc.cast(column, pa.date32()), pa.int32())
-        return True, pc.cast(days, pa.int64())
+        # Arrow's cast accepts only real ISO dates, as Python's strptime does, but from
+        # year 0000 where Python starts at 0001.
+        if not pc.any(pc.starts_with(column, "0000")).as_py():
+            days = pc.cast(pc.cast(column, pa.date32()), pa.int32())
+            return True, pc.cast(days, pa.int64())
     except pa.ArrowInvalid:
         pass
     ok = pc.and_(pc.match_substring_regex(column, _DATE),

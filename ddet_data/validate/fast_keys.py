@@ -39,7 +39,22 @@ def _hash_values(values: np.ndarray | pa.Array) -> np.ndarray:
         return _hash_strings(pa.array(values, pa.string()))
     if values.dtype.kind == "f":
         values = values + 0.0  # -0.0 and 0.0 are the same Decimal
-    return _mix64(values.astype(values.dtype.newbyteorder("=")).view(np.uint64))
+        hashed = _mix64(values.view(np.uint64))
+        not_a_number = np.isnan(values)
+        if not_a_number.any():
+            hashed[not_a_number] = _never_equal(int(not_a_number.sum()))
+        return hashed
+    return _mix64(values.astype(np.int64).view(np.uint64))
+
+
+_nan_count = 0
+
+
+def _never_equal(count: int) -> np.ndarray:
+    """Hashes no other key shares: NaN equals nothing, not even NaN, in frictionless's sets."""
+    global _nan_count
+    start, _nan_count = _nan_count, _nan_count + count
+    return _mix64(np.arange(start, start + count, dtype=np.uint64) ^ np.uint64(0x5DEECE66D))
 
 
 def _mix64(values: np.ndarray) -> np.ndarray:

@@ -162,8 +162,8 @@ class CsvSource:
 
 
 def _has_empty_row(batch: Batch) -> bool:
-    if len(batch.columns) < 2:
-        return False  # one empty cell or an empty line: the same row for frictionless
+    if not batch.columns:
+        return False
     empty = pc.equal(batch.columns[0], "")
     for column in batch.columns[1:]:
         empty = pc.and_(empty, pc.equal(column, ""))
