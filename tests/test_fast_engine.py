@@ -1,0 +1,106 @@
+"""The fast engine's own contract: what it hands over to frictionless, progress, keys."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from ddet_data.validate.fast import Unsupported, validate_resource_fast
+from ddet_data.validate.fast_keys import KeyLookup, SeenKeys, hash_keys
+
+SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
+
+
+def resource(path: str = "data.csv", **extra) -> dict:
+    return {"name": "data", "path": path, "format": "csv", "schema": SCHEMA, **extra}
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "data.csv").write_text("id,name\n1,a\n2,b\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"format": "xlsx"}, "format"),
+        ({"path": "https://example.org/data.csv"}, "one local file"),
+        ({"encoding": "latin-1"}, "encoding"),
+        ({"dialect": {"commentChar": "#"}}, "comment"),
+        ({"dialect": {"header": False}}, "header"),
+        ({"schema": {**SCHEMA, "fieldsMatch": "subset"}}, "fieldsMatch"),
+        ({"schema": {**SCHEMA, "uniqueKeys": [["id"]]}}, "uniqueKeys"),
+        ({"path": "absent.csv"}, "no such file"),
+    ],
+)
+def test_what_it_cannot_promise_goes_to_frictionless(folder, change, reason):
+    with pytest.raises(Unsupported, match=reason):
+        validate_resource_fast(resource(**change), folder)
+
+
+def test_a_foreign_key_to_a_missing_resource_is_handed_over(folder):
+    schema = {**SCHEMA, "foreignKeys": [
+        {"fields": ["id"], "reference": {"resource": "nowhere", "fields": ["id"]}}]}  # fmt: skip
+    with pytest.raises(Unsupported, match="missing resource"):
+        validate_resource_fast(resource(schema=schema), folder, {"resources": []})
+
+
+def test_a_file_that_is_not_utf8_is_handed_over(tmp_path):
+    (tmp_path / "data.csv").write_bytes("id,name\n1,café\n".encode("cp1252") * 50)
+    with pytest.raises(Unsupported, match="encoding"):
+        validate_resource_fast(resource(), tmp_path)
+
+
+def test_valid_table_gives_frictionless_task_shape(folder):
+    task = validate_resource_fast(resource(), folder)
+    assert task["valid"] is True
+    assert task["errors"] == [] and task["warnings"] == []
+    assert task["labels"] == ["id", "name"]
+    assert {"errors": 0, "rows": 2, "fields": 2, "warnings": 0}.items() <= task["stats"].items()
+    assert task["place"] == "data.csv" and task["type"] == "table"
+
+
+def test_progress_is_reported_in_rows(tmp_path):
+    rows = "".join(f"{n},x\n" for n in range(50_000))
+    (tmp_path / "data.csv").write_text("id,name\n" + rows, encoding="utf-8")
+    seen = []
+    validate_resource_fast(resource(), tmp_path, progress=seen.append)
+    assert seen and seen[-1] == 50_000 and seen == sorted(seen)
+
+
+def test_declared_hash_and_bytes_are_checked(folder):
+    task = validate_resource_fast(resource(hash="sha256:00", bytes=3), folder)
+    assert [error["type"] for error in task["errors"]] == ["hash-count", "byte-count"]
+
+
+def test_repeats_point_to_the_last_row_holding_the_key_across_batches():
+    seen = SeenKeys()
+    keys = [np.array(batch, dtype=np.int64) for batch in ([5, 6, 5], [7, 6], [5])]
+    results, first_row = [], 2
+    for batch in keys:
+        hashes = hash_keys([(batch, np.zeros(len(batch), dtype=bool))])
+        positions, previous = seen.add(hashes, np.arange(first_row, first_row + len(batch)))
+        results.append(sorted(zip(positions.tolist(), previous.tolist(), strict=True)))
+        first_row += len(batch)
+    assert results == [[(2, 2)], [(1, 3)], [(0, 4)]]
+
+
+def test_string_hashes_separate_near_strings_and_match_equal_ones():
+    words = pa.array(["", "a", "b", "ab", "ba", "a", "aa", None])
+    hashes = hash_keys([(words, np.zeros(len(words), dtype=bool))])
+    assert hashes[1] == hashes[5]
+    assert hashes[0] == hashes[7]  # a null not flagged as null reads as "" (the mask decides)
+    assert len(set(hashes.tolist())) == len(words) - 2
+
+
+def test_null_parts_hash_alike_and_lookup_finds_members():
+    values = np.array([1, 2, 3], dtype=np.int64)
+    nulls = np.array([False, True, True])
+    hashes = hash_keys([(values, nulls)])
+    assert hashes[1] == hashes[2] != hashes[0]
+    lookup = KeyLookup()
+    lookup.add(hash_keys([(np.array([1, 9], dtype=np.int64), np.zeros(2, dtype=bool))]))
+    lookup.freeze()
+    assert lookup.contains(hashes).tolist() == [True, False, False]
