@@ -1,0 +1,135 @@
+"""The data dictionary: every field documented, deterministic, and within udata's limit."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from researchkit import issue, make, rows
+
+from ddet_data.docs import DESCRIPTION_LIMIT, citation, render_description, render_readme
+from ddet_data.load import DATAPACKAGES
+
+
+@pytest.fixture
+def package(tmp_path):
+    return make(tmp_path / "ddet-newsletter")
+
+
+def section(text: str, table: str) -> str:
+    start = text.index(f"### `{table}`")
+    end = text.find("\n### ", start + 1)
+    return text[start : end if end > 0 else len(text)]
+
+
+def schemas_of(folder):
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return {
+        r["name"]: json.loads((folder / r["schema"]).read_text(encoding="utf-8"))
+        for r in descriptor["resources"]
+        if r.get("type") == "table"
+    }
+
+
+def assert_every_field_documented(folder, text):
+    for table, schema in schemas_of(folder).items():
+        part = section(text, table)
+        for field in schema["fields"]:
+            row = next(
+                (line for line in part.splitlines() if line.startswith(f"| `{field['name']}` |")),
+                None,
+            )
+            assert row is not None, f"{table}.{field['name']} is not in the dictionary"
+            assert f"({field['type']})" in row
+            assert " ".join(field["description"].split()) in row
+            assert f"`{field['example']}`" in row
+            assert ("| oui |" in row) == field["constraints"]["required"]
+            for value in field["constraints"].get("enum", []):
+                assert f"- `{value}` : {field['enumDescriptions'][value]}" in part
+        for name in schema["primaryKey"]:
+            assert f"`{name}`" in part.split("- Clé primaire :")[1].splitlines()[0]
+
+
+def test_every_field_of_every_table_is_in_the_dictionary(package):
+    assert_every_field_documented(package, render_readme(package))
+
+
+def test_row_counts_follow_the_data(tmp_path):
+    tables = rows()
+    tables["issues"].append(issue(4, "Quatrième"))
+    text = render_readme(make(tmp_path / "p", tables=tables))
+    assert "| `issues` | Numéros | 4 |" in text
+    assert "- Lignes : 4" in section(text, "issues")
+
+
+def test_readme_has_licence_citation_loading_and_diagram(package):
+    text = render_readme(package)
+    assert "Licence Ouverte / Open Licence version 2.0" in text
+    assert "> Mainteneurs de ddet-data (2026). *Newsletter DDET (essai)*, version 1.0.0" in text
+    for needle in ('ddet_data.load("ddet-newsletter"', "duckdb", "frictionless validate"):
+        assert needle.lower() in text.lower()
+    diagram = text.split("```mermaid\n")[1].split("```")[0]
+    assert diagram.startswith("erDiagram\n")
+    assert '    issues ||--o{ item_themes : "issue_number"' in diagram
+    assert "        string theme_id PK, FK" in diagram
+
+
+def test_theme_chart_counts_records_per_theme(package):
+    text = render_readme(package)
+    chart = text.split("## Répartition par thème")[1].split("\n## ")[0]
+    assert re.search(r"\| Données \(`donnees`\) \| █+ 2 \|", chart)
+    assert re.search(r"\| Inclusion numérique \(`inclusion`\) \| █+ 1 \|", chart)
+
+
+def test_readme_is_deterministic_and_ignores_readme_and_changelog(package):
+    first = render_readme(package)
+    (package / "README.md").write_text("old", encoding="utf-8")
+    (package / "CHANGELOG.md").write_text("# x\n\n## 9.9.9\n\n- y\n", encoding="utf-8")
+    assert render_readme(package) == first
+
+
+def test_description_has_no_mermaid_and_the_latest_changelog_entry(package):
+    (package / "CHANGELOG.md").write_text(
+        "# Journal\n\n## 1.1.0\n\nVersion mineure.\n\n- Table `issues`\n\n## 1.0.0\n\nPremière.\n",
+        encoding="utf-8",
+    )
+    text = render_description(package)
+    assert "```mermaid" not in text
+    assert "## Dernière version : 1.1.0" in text and "- Table `issues`" in text
+    assert "Première." not in text
+    assert_every_field_documented(package, text)
+
+
+def test_description_fits_the_limit(package):
+    full = render_description(package)
+    assert len(full) <= DESCRIPTION_LIMIT
+    shorter = render_description(package, limit=len(full) - 1)
+    assert len(shorter) < len(full) and "README.md publié avec le jeu de données" in shorter
+    tiny = render_description(package, limit=500)
+    assert len(tiny) <= 500 and tiny.endswith("jeu de données.)\n")
+
+
+def test_citation_says_who_when_what_version_and_licence():
+    descriptor = {
+        "title": "T",
+        "version": "2.1.0",
+        "created": "2026-11-29T00:00:00Z",
+        "contributors": [{"title": "A"}],
+        "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte"}],
+    }
+    assert citation(descriptor, "https://h") == (
+        "A (2026). *T*, version 2.1.0 [jeu de données]. Licence Ouverte. https://h"
+    )
+
+
+def committed():
+    return sorted(p.parent for p in DATAPACKAGES.glob("*/datapackage.json"))
+
+
+@pytest.mark.parametrize("folder", committed(), ids=lambda p: p.name)
+def test_committed_readmes_document_every_field_and_are_fresh(folder):
+    text = render_readme(folder)
+    assert_every_field_documented(folder, text)
+    if (folder / "README.md").is_file():
+        assert (folder / "README.md").read_text(encoding="utf-8") == text
