@@ -34,6 +34,15 @@ def sandbox() -> None:
     """
 
 
+@sandbox.command("install")
+@click.pass_context
+def sandbox_install(ctx: click.Context) -> None:
+    """Install udata into .venv-udata/ unless it is there (about a minute, 475 MB)."""
+    _, env_dir = sandbox_dirs(ctx)
+    python = sandbox_lib.ensure_env(env_dir, log=lambda line: click.echo(line, err=True))
+    click.echo(f"udata sandbox environment ready: {python}")
+
+
 @sandbox.command("start")
 @click.pass_context
 def sandbox_start(ctx: click.Context) -> None:
