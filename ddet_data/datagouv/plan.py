@@ -136,7 +136,7 @@ def dataset_payload(package: LocalPackage, settings: DatasetSettings, organizati
         "private": settings.private,
         "extras": {PACKAGE_MARKER: package.name, VERSION_MARKER: package.version},
     }
-    if settings.spatial_zones or settings.spatial_granularity:
+    if settings.spatial_granularity:
         payload["spatial"] = {
             "zones": list(settings.spatial_zones),
             "granularity": settings.spatial_granularity,

@@ -10,7 +10,7 @@ at any point and run again finds its own objects by their markers and converges.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from .client import (
     PermissionDenied,
     UncertainWrite,
 )
-from .config import Target, read_id_cache, write_id_cache
+from .config import DatasetSettings, Target, read_id_cache, write_id_cache
 from .local import LocalFile, LocalPackage, read_package
 
 POST_ATTEMPTS = 6
@@ -43,6 +43,10 @@ class RemoteState:
     organization: dict
     datasets: dict[str, dict | None]
     warnings: dict[str, list[str]] = field(default_factory=dict)
+    settings: dict[str, DatasetSettings] = field(default_factory=dict)
+
+    def settings_for(self, package: str) -> DatasetSettings:
+        return self.settings.get(package, DatasetSettings())
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -115,6 +119,35 @@ def check_server_accepts(client: Client, packages: list[LocalPackage], target: T
                 )
 
 
+def spatial_settings(
+    client: Client, package: str, settings: DatasetSettings, warnings: list[str]
+) -> DatasetSettings:
+    """Settings whose spatial coverage the server knows.
+
+    A server without that granularity at all (a bare udata has no geographic
+    referential) gets no spatial coverage, with a warning; an unknown zone of a known
+    granularity is a typo, and an error.
+    """
+    if not settings.spatial_zones and not settings.spatial_granularity:
+        return settings
+    granularities = {g["id"] for g in client.get("spatial/granularities/")}
+    if settings.spatial_granularity not in granularities:
+        warnings.append(
+            f"spatial granularity {settings.spatial_granularity!r} is unknown to "
+            f"{client.api_url}: the dataset is published without spatial coverage"
+        )
+        return replace(settings, spatial_zones=(), spatial_granularity="")
+    for zone in settings.spatial_zones:
+        try:
+            client.get(f"spatial/zone/{zone}/")
+        except NotFound as exc:
+            raise ConfigError(
+                f"publish.toml: [packages.{package}] spatial zone {zone!r} is unknown to "
+                f"{client.api_url} (France is 'country:fr')"
+            ) from exc
+    return settings
+
+
 def datasets_of(client: Client, organization_id: str):
     yield from client.pages("datasets/", organization=organization_id, page_size=100)
 
@@ -165,12 +198,15 @@ def read_remote(client: Client, target: Target, packages: list[LocalPackage]) ->
     organization = check_access(client, target.organization)
     check_server_accepts(client, packages, target)
     cache = read_id_cache(target)
-    datasets, warnings = {}, {}
+    datasets, warnings, settings = {}, {}, {}
     for package in packages:
         datasets[package.name], warnings[package.name] = find_dataset(
             client, organization["id"], package.name, cache.get(package.name)
         )
-    return RemoteState(organization, datasets, warnings)
+        settings[package.name] = spatial_settings(
+            client, package.name, target.settings_for(package.name), warnings[package.name]
+        )
+    return RemoteState(organization, datasets, warnings, settings)
 
 
 def load_packages(paths: list[Path], target: Target) -> list[LocalPackage]:
@@ -190,7 +226,7 @@ def make_plan(target: Target, packages: list[LocalPackage], remote: RemoteState,
         packages=[
             planning.plan_package(
                 package,
-                target.settings_for(package.name),
+                remote.settings_for(package.name),
                 org_id,
                 remote.datasets.get(package.name),
                 prune=prune,
@@ -235,16 +271,20 @@ class Applied:
 
 
 class Applier:
-    def __init__(self, client: Client, target: Target, events: Events, progress: Progress):
+    def __init__(
+        self,
+        client: Client,
+        settings: dict[str, DatasetSettings],
+        events: Events,
+        progress: Progress,
+    ):
         self.client = client
-        self.target = target
+        self.settings = settings
         self.events = events
         self.progress = progress
 
     def create_dataset(self, package: LocalPackage, organization_id: str) -> dict:
-        payload = planning.dataset_payload(
-            package, self.target.settings_for(package.name), organization_id
-        )
+        payload = planning.dataset_payload(package, self.settings[package.name], organization_id)
         self.events(f"{package.name}: creating the dataset")
 
         def look():
@@ -311,7 +351,7 @@ class Applier:
         self, package: LocalPackage, dataset: dict | None, organization_id: str, prune: bool
     ) -> Applied:
         writes_before = self.client.writes_sent
-        settings = self.target.settings_for(package.name)
+        settings = self.settings[package.name]
         if dataset is None:
             dataset = self.create_dataset(package, organization_id)
         else:
@@ -450,7 +490,7 @@ def publish(
     if the_plan.has_changes and not confirm(the_plan):
         result.cancelled = True
         return result
-    applier = Applier(client, target, events, progress)
+    applier = Applier(client, remote.settings, events, progress)
     org_id = remote.organization["id"]
     ids = dict(read_id_cache(target))
     for package, package_plan in zip(packages, the_plan.packages, strict=True):

@@ -9,6 +9,8 @@ import pytest
 from ddet_data.datagouv.client import Client, check_api_url
 from ddet_data.errors import ConfigError
 
+from .packages import make_package
+
 
 def error_line(result) -> str:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -46,16 +48,38 @@ def test_key_without_rights_is_caught_before_any_write(project):
 
 
 def test_server_field_errors_are_reported(project):
-    config = project.root / "publish.toml"
-    config.write_text(
-        config.read_text() + f'\n[packages.{project.name}]\nspatial_zones = ["country:xx"]\n'
-    )
+    make_package(project.package, project.name, title="Titre trop long " * 25)
     result = project.run("publish", "--yes")
     assert result.exit_code == 1
     line = error_line(result)
     assert line.startswith(f"error: POST {project.sandbox.url}/datasets/: the server refused")
-    assert "(400): spatial.zones" in line
+    assert "(400): title: " in line
     assert project.datasets() == []
+
+
+def test_unknown_spatial_zone_is_caught_before_any_write(project):
+    config = project.root / "publish.toml"
+    config.write_text(
+        config.read_text() + f'\n[packages.{project.name}]\nspatial_zones = ["country:xx"]\n'
+    )
+    before = len(project.writes())
+    result = project.run("publish", "--yes")
+    assert result.exit_code == 1
+    assert "spatial zone 'country:xx' is unknown to" in error_line(result)
+    assert project.writes()[before:] == []
+
+
+def test_granularity_unknown_to_the_server_is_left_out(project):
+    config = project.root / "publish.toml"
+    config.write_text(
+        config.read_text()
+        + f'\n[packages.{project.name}]\nspatial_zones = []\nspatial_granularity = "fr:iris"\n'
+    )
+    result = project.run("publish", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "published without spatial coverage" in result.stdout
+    assert project.dataset()["spatial"] is None
+    assert project.run("plan", "--detailed-exitcode").exit_code == 0
 
 
 def test_unknown_licence_is_caught_before_any_write(project):
