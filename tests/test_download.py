@@ -1,0 +1,161 @@
+"""Download from the real udata server on loopback: checked files, resume, skip, errors."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import frictionless
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from researchkit import make
+
+import ddet_data
+from ddet_data import sandbox as sandbox_module
+from ddet_data.cli import cli
+from ddet_data.cli_research import register
+from ddet_data.datagouv.config import Target
+from ddet_data.datagouv.publish import publish
+from ddet_data.download import Source, download
+from ddet_data.errors import DownloadError
+
+ROOT = Path(__file__).resolve().parents[1]
+register(cli)
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    state_dir = tmp_path_factory.mktemp("sandbox-download")
+    server = sandbox_module.start(state_dir, ROOT / ".venv-udata")
+    try:
+        yield server
+    finally:
+        sandbox_module.stop(state_dir)
+
+
+def put_online(sandbox, folder: Path, tmp_path: Path) -> str:
+    target = Target(
+        name="sandbox",
+        api_url=sandbox.url,
+        organization=sandbox.organization,
+        api_key=sandbox.api_key,
+        id_cache=tmp_path / "ids.json",
+    )
+    (result,) = publish(target, [folder]).applied
+    return result.dataset_id
+
+
+@pytest.fixture(scope="module")
+def published(sandbox, tmp_path_factory):
+    """One package on the sandbox: (local folder, dataset id)."""
+    tmp = tmp_path_factory.mktemp("published")
+    folder = make(tmp / "essai-download", name="essai-download")
+    return folder, put_online(sandbox, folder, tmp)
+
+
+def source(sandbox, organization=True) -> Source:
+    return Source(sandbox.url, sandbox.organization if organization else None)
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def test_download_by_package_gives_the_published_bytes_and_a_valid_package(
+    sandbox, published, tmp_path
+):
+    original, dataset_id = published
+    result = download("essai-download", tmp_path / "got", source=source(sandbox))
+    assert result.dataset_id == dataset_id and result.version == "1.0.0"
+    assert files_of(tmp_path / "got") == files_of(original)
+    report = frictionless.validate(str(tmp_path / "got" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    pd.testing.assert_frame_equal(
+        ddet_data.load("essai-download", "issues", tmp_path / "got"),
+        ddet_data.load("essai-download", "issues", original),
+    )
+
+
+def test_download_by_dataset_id_needs_no_organization(sandbox, published, tmp_path):
+    _, dataset_id = published
+    result = download(dataset_id, tmp_path / "got", source=source(sandbox, organization=False))
+    assert result.package == "essai-download"
+    assert (tmp_path / "got" / "data" / "issues.parquet").is_file()
+
+
+def test_a_second_download_keeps_identical_files(sandbox, published, tmp_path):
+    download("essai-download", tmp_path / "got", source=source(sandbox))
+    again = download("essai-download", tmp_path / "got", source=source(sandbox))
+    assert again.downloaded == [] and again.resumed == []
+    assert "data/issues.csv" in again.kept and "datapackage.json" in again.kept
+
+
+def test_an_interrupted_download_resumes(sandbox, published, tmp_path):
+    original, _ = published
+    whole = (original / "data" / "issues.parquet").read_bytes()
+    part = tmp_path / "got" / "data" / "issues.parquet.part"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(whole[: len(whole) // 2])
+    result = download("essai-download", tmp_path / "got", source=source(sandbox))
+    assert result.resumed == ["data/issues.parquet"]
+    assert (tmp_path / "got" / "data" / "issues.parquet").read_bytes() == whole
+    assert not part.exists()
+
+
+def test_a_corrupt_partial_file_fails_its_checksum_and_is_not_kept(sandbox, published, tmp_path):
+    original, _ = published
+    whole = (original / "data" / "issues.csv").read_bytes()
+    part = tmp_path / "got" / "data" / "issues.csv.part"
+    part.parent.mkdir(parents=True)
+    part.write_bytes(b"X" * (len(whole) // 2))
+    with pytest.raises(DownloadError, match=r"data/issues.csv: checksum mismatch, file deleted"):
+        download("essai-download", tmp_path / "got", source=source(sandbox))
+    assert not part.exists() and not (tmp_path / "got" / "data" / "issues.csv").exists()
+    assert not (tmp_path / "got" / "datapackage.json").exists()
+    # Run again: the download starts over and succeeds.
+    download("essai-download", tmp_path / "got", source=source(sandbox))
+    assert (tmp_path / "got" / "data" / "issues.csv").read_bytes() == whole
+
+
+def test_a_file_unlike_the_published_descriptor_is_refused(sandbox, tmp_path):
+    folder = make(tmp_path / "essai-faux", name="essai-faux")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    wrong = "sha256:" + hashlib.sha256(b"something else").hexdigest()
+    descriptor["resources"][0]["hash"] = wrong
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    put_online(sandbox, folder, tmp_path)
+    path = descriptor["resources"][0]["path"]
+    with pytest.raises(DownloadError, match=rf"{path}: checksum mismatch.*sha256"):
+        download("essai-faux", tmp_path / "got", source=source(sandbox))
+    assert not (tmp_path / "got" / path).exists()
+
+
+def test_csv_only_download_is_a_valid_package_without_parquet(sandbox, published, tmp_path):
+    download("essai-download", tmp_path / "got", source=source(sandbox), formats=("csv",))
+    got = tmp_path / "got"
+    assert not list(got.rglob("*.parquet"))
+    descriptor = json.loads((got / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["format"] for r in descriptor["resources"]} == {"csv"}
+    assert frictionless.validate(str(got / "datapackage.json")).valid
+    assert ddet_data.load("essai-download", "issues", got)["issue_number"].tolist() == [1, 2, 3]
+
+
+def test_cli_download_and_its_errors(sandbox, published, tmp_path):
+    env = {"DATAGOUV_API_URL": sandbox.url, "DATAGOUV_ORGANIZATION": sandbox.organization}
+    runner = CliRunner()
+    shutil.copy(ROOT / "publish.toml", tmp_path / "publish.toml")
+    args = ["--root", str(tmp_path), "download"]
+    result = runner.invoke(cli, [*args, "essai-download", "--dest", str(tmp_path / "got")], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("essai-download 1.0.0 (dataset ")
+    assert result.stderr == ""  # no progress outside a terminal
+    result = runner.invoke(cli, [*args, "essai-absent"], env=env)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {sandbox.url}: no dataset for package 'essai-absent'")
+    result = runner.invoke(cli, [*args, "essai-download", "--format", "xml"], env=env)
+    assert result.exit_code == 2
