@@ -133,3 +133,57 @@ def test_committed_readmes_document_every_field_and_are_fresh(folder):
     assert_every_field_documented(folder, text)
     if (folder / "README.md").is_file():
         assert (folder / "README.md").read_text(encoding="utf-8") == text
+
+
+def test_write_docs_versions_and_logs_successive_builds(tmp_path):
+    from ddet_data.docs import write_docs
+
+    first = make(tmp_path / "b1")
+    assert write_docs(first, None) == "1.0.0"
+    log = (first / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "## 1.0.0\n\nPremière version du paquet." in log
+    assert "| Version | 1.0.0 |" in (first / "README.md").read_text(encoding="utf-8")
+
+    same = make(tmp_path / "b2")
+    assert write_docs(same, first) == "1.0.0"
+    for name in ("datapackage.json", "README.md", "CHANGELOG.md"):
+        assert (same / name).read_bytes() == (first / name).read_bytes(), name
+
+    tables = rows()
+    tables["issues"].append(issue(4, "Quatrième"))
+    grown = make(tmp_path / "b3", tables=tables)
+    assert write_docs(grown, same) == "1.1.0"
+    descriptor = json.loads((grown / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["version"] == "1.1.0"
+    log = (grown / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert log.index("## 1.1.0") < log.index("## 1.0.0")
+    assert "1 ligne ajoutée(s) : `4`" in log
+    readme = (grown / "README.md").read_text(encoding="utf-8")
+    assert "| Version | 1.1.0 |" in readme and "version 1.1.0 [jeu de données]" in readme
+    assert "## Dernière version : 1.1.0" in render_description(grown)
+    assert frictionless_valid(grown)
+
+
+def frictionless_valid(folder) -> bool:
+    import frictionless
+
+    return frictionless.validate(str(folder / "datapackage.json")).valid
+
+
+def test_cli_docs_writes_and_checks(tmp_path):
+    from click.testing import CliRunner
+
+    from ddet_data.cli import cli
+    from ddet_data.cli_research import register
+
+    register(cli)
+    make(tmp_path / "datapackages" / "ddet-newsletter")
+    runner = CliRunner()
+    base = ["--root", str(tmp_path), "docs"]
+    assert runner.invoke(cli, [*base, "--check"]).exit_code == 1
+    result = runner.invoke(cli, base)
+    assert result.exit_code == 0 and result.stdout.startswith("wrote ")
+    assert runner.invoke(cli, [*base, "--check"]).exit_code == 0
+    result = runner.invoke(cli, [*base, "ddet-newsletter", "--description"])
+    assert result.stdout.startswith("# Newsletter DDET (essai)") and "mermaid" not in result.stdout
+    assert runner.invoke(cli, [*base, "nope"]).exit_code == 2

@@ -159,3 +159,15 @@ def test_cli_download_and_its_errors(sandbox, published, tmp_path):
     assert result.stderr.startswith(f"error: {sandbox.url}: no dataset for package 'essai-absent'")
     result = runner.invoke(cli, [*args, "essai-download", "--format", "xml"], env=env)
     assert result.exit_code == 2
+
+
+def test_load_from_datagouv_downloads_once_into_the_cache(
+    sandbox, published, tmp_path, monkeypatch
+):
+    original, _ = published
+    monkeypatch.setenv("DATAGOUV_API_URL", sandbox.url)
+    monkeypatch.setenv("DATAGOUV_ORGANIZATION", sandbox.organization)
+    monkeypatch.setenv("DDET_DATA_CACHE", str(tmp_path / "cache"))
+    frame = ddet_data.load("essai-download", "issues", "datagouv")
+    pd.testing.assert_frame_equal(frame, ddet_data.load("essai-download", "issues", original))
+    assert (tmp_path / "cache" / "essai-download" / "data" / "issues.parquet").is_file()
