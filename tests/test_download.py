@@ -171,3 +171,28 @@ def test_load_from_datagouv_downloads_once_into_the_cache(
     frame = ddet_data.load("essai-download", "issues", "datagouv")
     pd.testing.assert_frame_equal(frame, ddet_data.load("essai-download", "issues", original))
     assert (tmp_path / "cache" / "essai-download" / "data" / "issues.parquet").is_file()
+
+
+def test_documentation_resources_come_back_under_their_names(sandbox, tmp_path):
+    from ddet_data.datagouv.client import Client
+    from ddet_data.docs import write_docs
+
+    folder = make(tmp_path / "essai-docs", name="essai-docs")
+    write_docs(folder, None)
+    dataset_id = put_online(sandbox, folder, tmp_path)
+    # As the publisher is asked to publish them: .txt uploads (udata's default
+    # allowlist has no .md) marked docs/readme and docs/changelog.
+    with Client(sandbox.url, sandbox.api_key) as client:
+        for name, marker in (("README.md", "docs/readme"), ("CHANGELOG.md", "docs/changelog")):
+            upload_name = name.replace(".md", ".txt").lower()
+            data = (folder / name).read_bytes()
+            resource = client.upload(
+                f"datasets/{dataset_id}/upload/", upload_name, data, "text/plain"
+            )
+            client.put(
+                f"datasets/{dataset_id}/resources/{resource['id']}/",
+                {**resource, "type": "documentation", "extras": {"ddet:resource": marker}},
+            )
+    download("essai-docs", tmp_path / "got", source=source(sandbox))
+    for name in ("README.md", "CHANGELOG.md"):
+        assert (tmp_path / "got" / name).read_bytes() == (folder / name).read_bytes()
