@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 
 PRECISIONS = ("day", "month", "year", "range", "unknown")
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 # "c." marks an approximate date; a trailing "(...)" is a comment ("(page undated)").
 AS_OF = re.compile(
-    r"^(?P<circa>c\.\s*)?(?P<core>\d{4}(?:-\d{2}){0,2}|\d{4}-\d{4})(?:\s+\((?P<comment>[^()]*)\))?$"
+    r"^(?P<circa>c\.\s*)?(?P<core>[0-9]{4}(?:-[0-9]{2}){0,2}|[0-9]{4}-[0-9]{4})(?:\s+\((?P<comment>[^()]*)\))?$"
 )
 UNDATED = re.compile(r"^undated(?:\s+\([^()]*\))?$")
 
