@@ -235,8 +235,9 @@ class Client:
         self.sleep = sleep
         self.session = requests.Session()
         self.session.cookies.set_policy(NoCookies())
-        # Proxies, .netrc and the like from the environment stay out of the way.
-        self.session.trust_env = False
+        # An HTTP proxy from the environment would see the key of a plain-http loopback
+        # request; for https, proxies (CONNECT tunnels) and CA bundles are honoured.
+        self.session.trust_env = not is_loopback(urlsplit(self.api_url).hostname)
         self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or True
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
         self.requests_sent = 0

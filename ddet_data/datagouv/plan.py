@@ -7,6 +7,8 @@ publishing sends no write request.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,6 +125,19 @@ def jsonable(value: Any) -> Any:
 
 # -- desired state ---------------------------------------------------------------------
 
+TAG_MIN_LENGTH, TAG_MAX_LENGTH = 3, 96  # udata's defaults
+
+
+def normalize_tag(tag: str) -> str:
+    """As udata stores a tag (slugified, lower case), so that a plan after publish is empty."""
+    ascii_text = unicodedata.normalize("NFKD", tag).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def normalize_tags(tags) -> list[str]:
+    normalized = {normalize_tag(tag) for tag in tags}
+    return sorted(t for t in normalized if TAG_MIN_LENGTH <= len(t) <= TAG_MAX_LENGTH)
+
 
 def dataset_payload(package: LocalPackage, settings: DatasetSettings, organization: str) -> dict:
     """The dataset fields we own, as sent to `POST /datasets/`."""
@@ -132,7 +147,7 @@ def dataset_payload(package: LocalPackage, settings: DatasetSettings, organizati
         "organization": organization,
         "license": settings.license,
         "frequency": settings.frequency,
-        "tags": sorted(set(settings.tags)),
+        "tags": normalize_tags(settings.tags),
         "private": settings.private,
         "extras": {PACKAGE_MARKER: package.name, VERSION_MARKER: package.version},
     }
@@ -196,11 +211,14 @@ def dataset_changes(dataset: dict, desired: dict) -> dict[str, tuple[Any, Any]]:
     return changes
 
 
-def dataset_update_body(dataset: dict, changes: dict) -> dict:
-    """A partial update; extras are replaced whole by udata, so keep the others' keys."""
-    body = {key: new for key, (_, new) in changes.items()}
-    if "extras" in body:
-        body["extras"] = {**(dataset.get("extras") or {}), **body["extras"]}
+def dataset_update_body(dataset: dict, desired: dict) -> dict:
+    """Every field we own, not only the changed ones.
+
+    udata's partial update is not quite partial: a PUT without `temporal_coverage`
+    clears it. Extras are replaced whole, so the keys of others are kept.
+    """
+    body = dict(desired)
+    body["extras"] = {**(dataset.get("extras") or {}), **desired["extras"]}
     return body
 
 
@@ -226,14 +244,13 @@ def resource_changes(resource: dict, desired: dict) -> dict[str, tuple[Any, Any]
     return changes
 
 
-def resource_update_body(resource: dict, changes: dict, schema_urls: dict[str, str]) -> dict:
-    body = {}
-    for key, (_, new) in changes.items():
-        if key == "schema" and isinstance(new.get("url"), SchemaRef):
-            new = {"url": schema_urls[new["url"].marker]}
-        if key == "extras":
-            new = {**(resource.get("extras") or {}), **new}
-        body[key] = new
+def resource_update_body(resource: dict, desired: dict) -> dict:
+    """Every field we own (schema URL resolved), keeping the extras of others."""
+    body = dict(desired)
+    schema = body.get("schema")
+    if schema and isinstance(schema.get("url"), SchemaRef):
+        raise ValueError(f"the schema resource {schema['url'].marker} must be uploaded first")
+    body["extras"] = {**(resource.get("extras") or {}), **desired["extras"]}
     return body
 
 

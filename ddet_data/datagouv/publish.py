@@ -360,7 +360,7 @@ class Applier:
             if changes:
                 self.events(f"{package.name}: updating {', '.join(changes)}")
                 self.client.put(
-                    f"datasets/{dataset['id']}/", planning.dataset_update_body(dataset, changes)
+                    f"datasets/{dataset['id']}/", planning.dataset_update_body(dataset, desired)
                 )
         dataset_id = dataset["id"]
         matching = planning.match_resources(package.files, dataset.get("resources") or [])
@@ -378,7 +378,7 @@ class Applier:
             wanted = planning.resource_payload(file, planning.schema_url_for(file, ours))
             changes = planning.resource_changes(resource, wanted)
             if changes:
-                body = planning.resource_update_body(resource, changes, {})
+                body = planning.resource_update_body(resource, wanted)
                 ours[file.marker] = self.client.put(
                     f"datasets/{dataset_id}/resources/{resource['id']}/", body
                 )

@@ -126,7 +126,7 @@ def test_metadata_change_updates_only_the_dataset(project):
     config = project.root / "publish.toml"
     config.write_text(
         config.read_text()
-        + f'\n[packages.{project.name}]\nfrequency = "monthly"\ntags = ["essai", "ddet"]\n'
+        + f'\n[packages.{project.name}]\nfrequency = "monthly"\ntags = ["Essai", "Données publiques"]\n'
     )
     plan = project.run("plan")
     assert "frequency: irregular → monthly" in plan.stdout, plan.stdout
@@ -138,8 +138,10 @@ def test_metadata_change_updates_only_the_dataset(project):
         ("PUT", f"/api/1/datasets/{dataset['id']}/")
     ]
     assert dataset["frequency"] == "monthly"
-    assert sorted(dataset["tags"]) == ["ddet", "essai"]
+    assert sorted(dataset["tags"]) == ["donnees-publiques", "essai"]
     assert dataset["extras"]["ddet:package"] == project.name
+    after = project.run("plan", "--detailed-exitcode")
+    assert after.exit_code == 0, after.stdout
 
 
 def test_prune_deletes_only_our_resources_gone_from_the_package(project):
