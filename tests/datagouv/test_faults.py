@@ -167,10 +167,23 @@ def test_post_is_not_repeated_by_the_client(sandbox, proxy):
     try:
         with pytest.raises(UncertainWrite):
             client.post("datasets/", {"title": "x", "description": "y"})
+        assert proxy.count == 1  # one attempt only, though GETs would be retried
     finally:
         proxy.set_schedule({})
     assert api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"][before:] == []
-    assert len(proxy.injected) == 0  # reset by set_schedule; the burst was a single request
+
+
+def test_safe_requests_are_retried_through_503_and_slow_answers(sandbox, proxy):
+    client = faulty_client(proxy.url, sandbox.api_key)
+    proxy.set_schedule({0: "503_burst", 3: "slow", 4: "502", 5: "reset_after"})
+    try:
+        assert {licence["id"] for licence in client.get("datasets/licenses/")} >= {"lov2"}
+        assert proxy.count == 7
+        assert [fault for _, fault, _, _ in proxy.injected] == [
+            "503", "503", "503", "slow", "502", "reset_after"
+        ]  # fmt: skip
+    finally:
+        proxy.set_schedule({})
 
 
 def test_kill_9_at_any_moment_then_rerun_converges(project):

@@ -1,0 +1,136 @@
+"""The plan is a pure diff: local package and remote state in, actions out."""
+
+from __future__ import annotations
+
+from ddet_data.datagouv import plan as planning
+from ddet_data.datagouv.config import DatasetSettings
+from ddet_data.datagouv.local import read_package
+
+from .packages import make_package
+
+ORG = "0123456789abcdef01234567"
+
+
+def remote_dataset(package) -> dict:
+    """The dataset as the server would show it after a perfect publish."""
+    payload = planning.dataset_payload(package, DatasetSettings(), ORG)
+    resources = []
+    for number, file in enumerate(package.files):
+        rid = f"r{number}"
+        resources.append(
+            {
+                "id": rid,
+                "latest": f"https://example.org/api/1/datasets/r/{rid}",
+                "checksum": {"type": "sha1", "value": file.sha1},
+                "filesize": file.size,
+                "title": file.title,
+                "description": file.description,
+                "type": file.type,
+                "format": file.format,
+                "extras": {"ddet:resource": file.marker, "analysis:checked": True},
+            }
+        )
+    by_marker = {r["extras"]["ddet:resource"]: r for r in resources}
+    for file, resource in zip(package.files, resources, strict=True):
+        if file.schema_marker:
+            resource["schema"] = {"url": by_marker[file.schema_marker]["latest"], "name": None}
+    return {
+        **payload,
+        "id": "d1",
+        "organization": {"id": ORG, "slug": "org"},
+        "spatial": {**payload["spatial"], "geom": None},
+        "extras": {**payload["extras"], "recommendations:x": 1},
+        "resources": resources,
+    }
+
+
+def kinds(package_plan) -> list[tuple[str, str | None]]:
+    return [(a.kind, a.marker) for a in package_plan.changes]
+
+
+def test_absent_dataset_is_created_with_every_file(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    result = planning.plan_package(package, DatasetSettings(), ORG, None)
+    assert kinds(result)[0] == ("create_dataset", None)
+    assert [m for k, m in kinds(result)[1:]] == [f.marker for f in package.files]
+    # Documentation first: data resources point at their schema's URL.
+    assert [f.marker for f in package.files][:3] == [
+        "datapackage/json", "issues/schema", "themes/schema"
+    ]  # fmt: skip
+
+
+def test_identical_remote_state_plans_nothing(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    result = planning.plan_package(package, DatasetSettings(), ORG, remote_dataset(package))
+    assert result.changes == []
+
+
+def test_changed_file_is_replaced_and_retitled(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    remote = remote_dataset(package)
+    remote["resources"][3]["checksum"]["value"] = "0" * 40
+    remote["resources"][3]["title"] = "issues.0000abcd.csv"
+    result = planning.plan_package(package, DatasetSettings(), ORG, remote)
+    assert kinds(result) == [("replace_file", "issues/csv"), ("update_resource", "issues/csv")]
+
+
+def test_unmarked_upload_is_adopted_and_orphans_deleted(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    remote = remote_dataset(package)
+    csv = next(f for f in package.files if f.marker == "themes/csv")
+    adopted = next(r for r in remote["resources"] if r["extras"]["ddet:resource"] == csv.marker)
+    adopted["extras"] = {}
+    adopted["title"] = csv.upload_name
+    orphan = {
+        "id": "orphan",
+        "checksum": {"type": "sha1", "value": "f" * 40},
+        "title": csv.upload_name.replace(csv.sha1[:8], "deadbeef"),
+        "extras": {},
+    }
+    foreign = {"id": "foreign", "checksum": {"value": "e" * 40}, "title": "notes.pdf"}
+    remote["resources"] += [orphan, foreign]
+    result = planning.plan_package(package, DatasetSettings(), ORG, remote)
+    assert kinds(result) == [
+        ("update_resource", "themes/csv"),
+        ("delete_resource", orphan["title"]),
+    ]
+    assert result.changes[0].resource_id == adopted["id"]
+
+
+def test_resources_gone_locally_are_deleted_only_with_prune(tmp_path):
+    full = read_package(make_package(tmp_path / "full", "p"))
+    remote = remote_dataset(full)
+    from .packages import ROWS
+
+    smaller = read_package(make_package(tmp_path / "small", "p", {"issues": ROWS["issues"]}))
+    kept = planning.plan_package(smaller, DatasetSettings(), ORG, remote)
+    assert {a.marker for a in kept.actions if a.kind == "stale"} == {
+        "themes/schema", "themes/csv", "themes/parquet"
+    }  # fmt: skip
+    assert all(a.kind != "delete_resource" for a in kept.actions)
+    pruned = planning.plan_package(smaller, DatasetSettings(), ORG, remote, prune=True)
+    deleted = {a.marker for a in pruned.changes if a.kind == "delete_resource"}
+    assert deleted == {"themes/schema", "themes/csv", "themes/parquet"}
+
+
+def test_metadata_changes_show_old_and_new(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    remote = remote_dataset(package)
+    remote["license"] = "notspecified"
+    remote["tags"] = ["x"]
+    settings = DatasetSettings(tags=("Données publiques", "ab"))
+    result = planning.plan_package(package, settings, ORG, remote)
+    (action,) = result.changes
+    assert action.changes["license"] == ("notspecified", "lov2")
+    assert action.changes["tags"] == (["x"], ["donnees-publiques"])
+    text = planning.describe(action)
+    assert "license: notspecified → lov2" in text
+
+
+def test_update_keeps_the_extras_of_others(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    remote = remote_dataset(package)
+    desired = planning.dataset_payload(package, DatasetSettings(), ORG)
+    body = planning.dataset_update_body(remote, desired)
+    assert body["extras"]["recommendations:x"] == 1
+    assert body["temporal_coverage"] == {"start": "2024-01-08", "end": "2024-01-15"}
