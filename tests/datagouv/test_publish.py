@@ -126,7 +126,8 @@ def test_metadata_change_updates_only_the_dataset(project):
     config = project.root / "publish.toml"
     config.write_text(
         config.read_text()
-        + f'\n[packages.{project.name}]\nfrequency = "monthly"\ntags = ["Essai", "Données publiques"]\n'
+        + f"\n[packages.{project.name}]\n"
+        + 'frequency = "monthly"\ntags = ["Essai", "Données publiques"]\n'
     )
     plan = project.run("plan")
     assert "frequency: irregular → monthly" in plan.stdout, plan.stdout
