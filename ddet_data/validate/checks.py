@@ -9,12 +9,11 @@ alone cannot see the other.
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
 from ..codes import is_commune_code, is_departement_code, is_region_code, is_valid_siren
+from ..sources.opsn import normalize_quote
 from .report import cell_error
 
 Tables = dict[str, list[dict[str, str]]]
@@ -115,12 +114,6 @@ def check_insee_codes(tables: Tables, sources_root: Path | None) -> dict[str, li
     return errors
 
 
-def normalize_quote_text(text: str) -> str:
-    """Compare quotes with typographic apostrophes and white space folded."""
-    text = unicodedata.normalize("NFC", text).replace("\u2019", "'").replace("\u02bc", "'")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def check_quotes(tables: Tables, sources_root: Path | None) -> dict[str, list[dict]]:
     """A fact's quote must stand in the document its source keeps under sources/."""
     if sources_root is None or "sources" not in tables:
@@ -134,9 +127,7 @@ def check_quotes(tables: Tables, sources_root: Path | None) -> dict[str, list[di
         path = sources_root / document
         if not path.is_file():
             return f"the quote's source document {document} is missing from sources/"
-        if normalize_quote_text(row["quote"]) not in normalize_quote_text(
-            path.read_text(encoding="utf-8")
-        ):
+        if normalize_quote(row["quote"]) not in normalize_quote(path.read_text(encoding="utf-8")):
             return f"the quote does not appear in its source document {document}"
         return None
 
