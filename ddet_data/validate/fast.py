@@ -80,11 +80,11 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     partial = False
     if limit_errors and rows and len(errors) >= limit_errors:
         first = findings[0] if findings and findings[0].index == 0 else None
-        errors += [e.to_dict() for e in row_errors(first, table.plan)] if first else []
+        errors += row_errors(first, table.plan) if first else []
         errors, rows, partial = errors[:limit_errors], 1, True
     else:
         for finding in findings:
-            errors += [error.to_dict() for error in row_errors(finding, table.plan)]
+            errors += row_errors(finding, table.plan)
             if limit_errors and len(errors) >= limit_errors:
                 errors, rows, partial = errors[:limit_errors], finding.index + 1, True
                 break

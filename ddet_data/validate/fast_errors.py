@@ -4,7 +4,9 @@ frictionless reads a row's cells lazily: the integrity checks touch the unique,
 primary-key and foreign-key fields first, and the rest of the row is read only when
 an integrity error is attached or when the row is finally validated. That decides the
 order of a row's errors, so `row_errors` replays the same sequence of reads.
-The error objects are frictionless's own classes, so their `to_dict()` is identical.
+Errors are built as the dicts frictionless's error classes export (same keys, order and
+message template) without instantiating them: at ~0.2 ms an object, a million-row
+file with 1% of bad rows would spend seconds there.
 """
 
 from __future__ import annotations
@@ -59,7 +61,23 @@ class IntegrityPlan:
     foreign_key_groups: list[list[int]]
 
 
-def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list:
+def error_dict(error_class: type, **properties: Any) -> dict:
+    """What `error_class(...).to_dict()` returns; `properties` in camelCase, note first."""
+    from frictionless.helpers import safe_format
+
+    made = {
+        "type": error_class.type,
+        "title": error_class.title,
+        "description": error_class.description,
+        "message": "",
+        "tags": list(error_class.tags),
+        **properties,
+    }
+    made["message"] = safe_format(error_class.template, made)
+    return made
+
+
+def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
     from frictionless import errors
 
     cells = [cell if cell is not None else "" for cell in finding.cells]
@@ -74,13 +92,14 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list:
         for kind, note, source in finding.cell_notes.get(position, []):
             error_class = errors.TypeError if kind == "type" else errors.ConstraintError
             made.append(
-                error_class(
+                error_dict(
+                    error_class,
                     note=note,
                     cells=cells,
-                    row_number=row_number,
+                    rowNumber=row_number,
                     cell=str(source),
-                    field_name=names[position],
-                    field_number=position + 1,
+                    fieldName=names[position],
+                    fieldNumber=position + 1,
                 )
             )
         return made
@@ -98,28 +117,30 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list:
             read_cell(position)
         for number, cell in finding.extra:
             found.append(
-                errors.ExtraCellError(
+                error_dict(
+                    errors.ExtraCellError,
                     note="",
                     cells=cells,
-                    row_number=row_number,
+                    rowNumber=row_number,
                     cell=str(cell),
-                    field_name="",
-                    field_number=number,
+                    fieldName="",
+                    fieldNumber=number,
                 )
             )
         for position in finding.missing:
             found.append(
-                errors.MissingCellError(
+                error_dict(
+                    errors.MissingCellError,
                     note="",
                     cells=cells,
-                    row_number=row_number,
+                    rowNumber=row_number,
                     cell="",
-                    field_name=names[position],
-                    field_number=position + 1,
+                    fieldName=names[position],
+                    fieldNumber=position + 1,
                 )
             )
         if finding.blank:
-            found = [errors.BlankRowError(note="", cells=cells, row_number=row_number)]
+            found = [error_dict(errors.BlankRowError, note="", cells=cells, rowNumber=row_number)]
         fully_read = True
 
     for position in plan.unique_fields:
@@ -128,13 +149,14 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list:
             previous, cell = finding.unique[position]
             read_row()
             found.append(
-                errors.UniqueError(
+                error_dict(
+                    errors.UniqueError,
                     note=f"the same as in the row at position {previous}",
                     cells=cells,
-                    row_number=row_number,
+                    rowNumber=row_number,
                     cell=cell,
-                    field_name=names[position],
-                    field_number=position + 1,
+                    fieldName=names[position],
+                    fieldNumber=position + 1,
                 )
             )
     for position in plan.primary_key_fields:
@@ -142,16 +164,27 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list:
     if finding.primary_key is not None:
         read_row()
         found.append(
-            errors.PrimaryKeyError(note=finding.primary_key, cells=cells, row_number=row_number)
+            error_dict(
+                errors.PrimaryKeyError, note=finding.primary_key, cells=cells, rowNumber=row_number
+            )
         )
     for group_index, positions in enumerate(plan.foreign_key_groups):
         for position in positions:
             read_cell(position)
         if group_index in finding.foreign_keys:
             read_row()
+            options = finding.foreign_keys[group_index]
             found.append(
-                errors.ForeignKeyError(cells=cells, row_number=row_number,
-                                       **finding.foreign_keys[group_index])
-            )  # fmt: skip
+                error_dict(
+                    errors.ForeignKeyError,
+                    note=options["note"],
+                    cells=cells,
+                    rowNumber=row_number,
+                    fieldNames=options["field_names"],
+                    fieldCells=options["field_cells"],
+                    referenceName=options["reference_name"],
+                    referenceFieldNames=options["reference_field_names"],
+                )
+            )
     read_row()
     return found
