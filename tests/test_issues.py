@@ -86,14 +86,14 @@ def rewrite(issues_dir, old, new):
         (
             "    publisher:",
             "    publsher:",
-            10,
+            9,
             "unknown key 'publsher' in item (did you mean 'publisher'?)",
         ),
         ("published_on: 2024-03-18", "published_on: 2024-02-30", 3, "invalid date '2024-02-30'"),
         (
             "themes: [mobilite]",
             "themes: [mobilit]",
-            12,
+            11,
             "unknown theme 'mobilit' (did you mean 'mobilite'?)",
         ),
         (
@@ -102,8 +102,8 @@ def rewrite(issues_dir, old, new):
             15,
             "'6O' is not a valid INSEE departement code",
         ),
-        ('{region: "32"}', '{region: "99"}', 13, "'99' is not a valid INSEE region code"),
-        ("items:\n", "items: [\n", 5, "malformed YAML"),
+        ('{region: "32"}', '{region: "99"}', 12, "'99' is not a valid INSEE region code"),
+        ("items:\n", "items: [\n", 7, "malformed YAML"),
         ("number: 12", "number: 13", 2, "file name does not match the issue number 13"),
     ],
 )
