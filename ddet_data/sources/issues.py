@@ -182,7 +182,9 @@ def territory(entry: Any, path: Path, line: int) -> tuple[str, str]:
         code = str(entry)
         kind = "commune" if len(code) == 5 else "departement"
     if not TERRITORY_CHECKS[kind](code):
-        raise SourceError(f"{code!r} is not a valid INSEE {kind} code", path, line)
+        # YAML reads 06 as the number 6: the leading zero is lost unless quoted.
+        hint = "" if isinstance(entry, str | dict) else ' (write INSEE codes in quotes, e.g. "06")'
+        raise SourceError(f"{code!r} is not a valid INSEE {kind} code{hint}", path, line)
     return kind, code
 
 
