@@ -217,3 +217,29 @@ def test_schema_url_is_the_published_schema(project, sandbox):
     resources = by_marker(project.dataset())
     latest = api_get(f"{sandbox.url}/datasets/{project.dataset()['id']}/")["resources"]
     assert {r["id"] for r in latest} == {r["id"] for r in resources.values()}
+
+
+def test_uploads_left_unmarked_by_a_stopped_run_are_cleaned_up(project):
+    """A run stopped between an upload and its marking leaves an unmarked resource."""
+    from ddet_data.datagouv.client import Client
+
+    assert project.run("publish", "--yes").exit_code == 0
+    dataset_id = project.dataset()["id"]
+    client = Client(project.sandbox.url, project.sandbox.api_key)
+    current = project.package / "data" / "themes.csv"
+    # An older version's upload, named as this tool names uploads, never marked...
+    client.upload(f"datasets/{dataset_id}/upload/", "themes.0badc0de.csv", b"theme_id\nx\n")
+    # ...and a second upload of the current file, never marked either.
+    client.upload(
+        f"datasets/{dataset_id}/upload/", f"themes.{sha1(current)[:8]}.csv", current.read_bytes()
+    )
+    foreign = client.upload(f"datasets/{dataset_id}/upload/", "notes.txt", b"not ours\n")
+
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 2
+    assert "duplicate of one of our resources" in plan.stdout
+    assert project.run("publish", "--yes").exit_code == 0
+    resources = project.dataset()["resources"]
+    markers = [r["extras"].get("ddet:resource") for r in resources]
+    assert sorted(m for m in markers if m) == sorted(EXPECTED_MARKERS)
+    assert [r["id"] for r in resources if not r["extras"].get("ddet:resource")] == [foreign["id"]]
