@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .docs import write_docs
 from .errors import BuildError
 from .package import write_package
 from .project import Project, load_specs
@@ -20,7 +21,7 @@ from .sources.interviews import load_interviews, load_people
 from .sources.issues import load_issues
 from .sources.opsn import load_opsn
 from .themes import detect_themes, load_themes, theme_rows
-from .validate import Target, resolve_schemas, validate_targets
+from .validate import Target, read_json, resolve_schemas, validate_targets
 from .validate.report import error_rows
 
 
@@ -62,7 +63,10 @@ def write_packages(project: Project, folder: Path) -> BuildResult:
         if unknown:
             raise BuildError(f"package {spec.name}: no source produces table(s) {sorted(unknown)}")
         package_dir = folder / spec.name
-        descriptor = write_package(package_dir, spec, tables, schemas, sources=[])
+        write_package(package_dir, spec, tables, schemas, sources=[])
+        # Version, CHANGELOG.md and README.md follow from comparing with the committed package.
+        write_docs(package_dir, project.datapackages / spec.name)
+        descriptor = read_json(package_dir / "datapackage.json")
         counts[spec.name] = {table: len(tables[table]) for table in spec.tables}
         targets.append(Target(resolve_schemas(descriptor, package_dir), package_dir))
     report = validate_targets(targets, engine="frictionless", sources_root=project.sources)
