@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 
@@ -131,6 +131,9 @@ def check_api_url(api_url: str) -> str:
     if parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname)):
         if not parts.netloc:
             raise ConfigError(f"API URL {api_url!r} has no host")
+        if parts.path.strip("/") == "":
+            # A platform's root URL: its API v1 is under /api/1.
+            return api_url.rstrip("/") + "/api/1"
         return api_url.rstrip("/")
     if parts.scheme == "http":
         raise ConfigError(
@@ -377,17 +380,29 @@ class Client:
 
     # -- verbs ---------------------------------------------------------------------
 
+    def decode(self, method: str, response: requests.Response) -> Any:
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ApiError(
+                f"{method} {response.url}: the answer is not JSON "
+                f"({response.headers.get('Content-Type', 'no content type')}): is "
+                f"{self.api_url} a udata API URL (ending with /api/1)?",
+                method,
+                response.url,
+                response.status_code,
+            ) from exc
+
     def get(self, path: str, **params) -> Any:
         if params:
-            query = requests.models.RequestEncodingMixin._encode_params(params)
-            path = f"{path}?{query}"
-        return self.request("GET", path).json()
+            path = f"{path}?{urlencode(params)}"
+        return self.decode("GET", self.request("GET", path))
 
     def put(self, path: str, body: dict) -> Any:
-        return self.request("PUT", path, json_body=body).json()
+        return self.decode("PUT", self.request("PUT", path, json_body=body))
 
     def post(self, path: str, body: dict) -> Any:
-        return self.request("POST", path, json_body=body).json()
+        return self.decode("POST", self.request("POST", path, json_body=body))
 
     def delete(self, path: str) -> None:
         self.request("DELETE", path, ok=(200, 204, 404))
@@ -400,7 +415,7 @@ class Client:
             next_page = page.get("next_page")
             if not next_page:
                 return
-            page = self.request("GET", next_page).json()
+            page = self.decode("GET", self.request("GET", next_page))
 
     def upload(
         self,
@@ -421,7 +436,7 @@ class Client:
             timeout=self.upload_timeout,
             ok=(200, 201),
         )
-        return response.json()
+        return self.decode("POST", response)
 
     def close(self) -> None:
         self.session.close()

@@ -60,6 +60,10 @@ def check_access(client: Client, organization: str) -> dict:
         )
     try:
         me = client.get("me/")
+    except NotFound as exc:
+        raise ConfigError(
+            f"{client.api_url} has no /me/ endpoint: is it a udata API URL (ending with /api/1)?"
+        ) from exc
     except AuthenticationFailed as exc:
         raise AuthenticationFailed(
             f"the API key was refused by {client.api_url} (401): check DATAGOUV_API_KEY "

@@ -145,6 +145,16 @@ def test_https_and_loopback_are_accepted(url):
     assert check_api_url(url) == url.rstrip("/")
 
 
+def test_a_platform_root_means_its_api_v1():
+    assert check_api_url("https://demo.data.gouv.fr/") == "https://demo.data.gouv.fr/api/1"
+
+
+def test_a_url_that_is_not_the_api_says_so(project):
+    result = project.run("plan", url=project.sandbox.root_url + "/api/9")
+    assert result.exit_code == 1
+    assert "is it a udata API URL (ending with /api/1)?" in error_line(result)
+
+
 def test_client_repr_hides_the_key():
     client = Client("https://www.data.gouv.fr/api/1", "udata_secret")
     assert "udata_secret" not in repr(client)
