@@ -56,7 +56,8 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     hasher = _FileHasher(table.source.path)
     hasher.start()
     lookups = [
-        _read_lookup(group, resource, Path(basepath), package) for group in table.foreign_keys
+        _read_lookup(group, resource, table, Path(basepath), package)
+        for group in table.foreign_keys
     ]
     header_errors = [error.to_dict() for error in table.header.errors]
     findings: list[RowFinding] = []
@@ -295,7 +296,9 @@ def _take(values: np.ndarray | pa.Array, positions: np.ndarray) -> np.ndarray | 
     return values[positions]
 
 
-def _read_lookup(group: dict, resource: dict, basepath: Path, package: dict | None) -> KeyLookup:
+def _read_lookup(
+    group: dict, resource: dict, own_table: _Table, basepath: Path, package: dict | None
+) -> KeyLookup:
     """The cast keys of the referenced resource, as frictionless's lookup holds them."""
     name = group["resource"]
     if name == resource.get("name"):
@@ -311,7 +314,7 @@ def _read_lookup(group: dict, resource: dict, basepath: Path, package: dict | No
     table = _open_table(descriptor, basepath)
     names = [check.name for check in table.checks]
     lookup = KeyLookup()
-    own = {check.name: check for check in _open_table(resource, basepath).checks}
+    own = {check.name: check for check in own_table.checks}
     positions = []
     for own_name, ref_name in zip(group["fields"], group["reference_fields"], strict=False):
         if ref_name not in names:

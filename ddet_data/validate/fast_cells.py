@@ -76,8 +76,9 @@ class FieldCheck:
         else:
             blank_ok = pa.scalar(True)
         # Missing cells get a placeholder of the right form so whole-column casts work.
-        placeholder = _PLACEHOLDERS.get(self.type, "")
-        filled = pc.if_else(missing, placeholder, column)
+        filled = column
+        if pc.any(missing).as_py():
+            filled = pc.if_else(missing, _PLACEHOLDERS.get(self.type, ""), column)
         value_ok = self._value_sure(filled)
         if isinstance(value_ok, bool):
             value_ok = pa.scalar(value_ok)

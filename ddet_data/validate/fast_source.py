@@ -15,6 +15,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import mmap
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,7 +117,9 @@ class CsvSource:
             delimiter=self.py_dialect.delimiter,
             quote_char=self.py_dialect.quotechar or False,
             double_quote=True,
-            newlines_in_values=True,
+            # Allowing line breaks in values makes pyarrow read blocks 2-3 times slower;
+            # a file without the quote character cannot hold any.
+            newlines_in_values=_holds(self.path, self.py_dialect.quotechar),
             ignore_empty_lines=False,
             invalid_row_handler=on_invalid_row,
         )
@@ -159,6 +163,16 @@ class CsvSource:
                 batch.columns = [pa.array([r[i] for r in rows], pa.string()) for i in range(width)]
                 yield batch
                 start += len(chunk)
+
+
+def _holds(path: Path, character: str | None) -> bool:
+    if not character:
+        return False
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return mapped.find(character.encode("utf-8")) >= 0
 
 
 def _has_empty_row(batch: Batch) -> bool:
