@@ -170,9 +170,10 @@ def lint(ctx: click.Context) -> None:
 
 def register_commands() -> None:
     """The commands of the other stages live in their own modules, over their libraries."""
-    from . import cli_publish
+    from . import cli_publish, cli_research
 
     cli_publish.register(cli)
+    cli_research.register(cli)
 
 
 register_commands()

@@ -9,7 +9,7 @@ import pytest
 from researchkit import issue, make, rows
 
 from ddet_data.docs import DESCRIPTION_LIMIT, citation, render_description, render_readme
-from ddet_data.load import DATAPACKAGES
+from ddet_data.loading import DATAPACKAGES
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from researchkit import make
 
 import ddet_data
-from ddet_data.load import DATAPACKAGES, NotFoundLocally, pandas_dtype
+from ddet_data.loading import DATAPACKAGES, NotFoundLocally, pandas_dtype
 
 EXPECTED_DTYPES = {
     "issue_number": "Int64",
