@@ -122,6 +122,15 @@ def read_state(state_dir: Path) -> Sandbox | None:
     )
 
 
+def is_sandbox_process(pid: int) -> bool:
+    """True if `pid` runs our server script: a stale state file must not kill another process."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return process_alive(pid)  # no /proc (macOS): trust the state file
+    return SERVER_SCRIPT.name.encode() in cmdline
+
+
 def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -143,7 +152,12 @@ def answers(url: str, timeout: float = 2.0) -> bool:
 def status(state_dir: Path) -> Sandbox | None:
     """The running sandbox, or None when none is running (stale state is ignored)."""
     sandbox = read_state(state_dir.resolve())
-    if sandbox and process_alive(sandbox.pid) and answers(sandbox.url):
+    if (
+        sandbox
+        and process_alive(sandbox.pid)
+        and is_sandbox_process(sandbox.pid)
+        and answers(sandbox.url)
+    ):
         return sandbox
     return None
 
@@ -211,7 +225,7 @@ def stop(state_dir: Path) -> bool:
     sandbox = read_state(state_dir)
     if sandbox is None:
         return False
-    was_running = process_alive(sandbox.pid)
+    was_running = process_alive(sandbox.pid) and is_sandbox_process(sandbox.pid)
     if was_running:
         try:
             os.killpg(sandbox.pid, signal.SIGTERM)

@@ -30,3 +30,37 @@ def test_keys_are_files_not_state(sandbox):
     assert sandbox.api_key not in state
     assert sandbox.api_key_file.stat().st_mode & 0o077 == 0
     assert "$(cat " in sandbox.exports() and sandbox.api_key not in sandbox.exports()
+
+
+def test_stale_state_never_stops_another_process(tmp_path):
+    import os
+
+    state = {"url": "http://127.0.0.1:9/api/1", "pid": os.getpid(), "organization": "x"}
+    (tmp_path / "state.json").write_text(json.dumps(state))
+    assert sandbox_module.status(tmp_path) is None
+    assert sandbox_module.stop(tmp_path) is False  # and this test process is still alive
+    assert not (tmp_path / "state.json").exists()
+
+
+def test_cli_start_status_stop(tmp_path):
+    from click.testing import CliRunner
+
+    from ddet_data.cli import cli
+
+    from .conftest import ROOT
+
+    (tmp_path / ".venv-udata").symlink_to(ROOT / ".venv-udata")
+    runner = CliRunner()
+    started = runner.invoke(cli, ["--root", str(tmp_path), "sandbox", "start"])
+    try:
+        assert started.exit_code == 0, started.output
+        assert "export DATAGOUV_API_URL=http://127.0.0.1:" in started.stdout
+        key = (tmp_path / ".sandbox" / "api_key").read_text().strip()
+        assert key.startswith("udata_") and key not in started.output
+        status = runner.invoke(cli, ["--root", str(tmp_path), "sandbox", "status"])
+        assert status.exit_code == 0 and "running at" in status.stdout
+    finally:
+        stopped = runner.invoke(cli, ["--root", str(tmp_path), "sandbox", "stop"])
+    assert stopped.stdout == "sandbox stopped\n"
+    status = runner.invoke(cli, ["--root", str(tmp_path), "sandbox", "status"])
+    assert status.exit_code == 1
