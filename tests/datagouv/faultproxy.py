@@ -8,7 +8,8 @@ Requests are numbered in arrival order; `schedule` maps a request number to a fa
   read timeout: the server has handled the request);
 - `503_burst`: answer 503 to this request and the next two, without forwarding;
 - `429`: answer 429 with `Retry-After: 1`, without forwarding;
-- `502`: answer 502 without forwarding.
+- `502`: answer 502 without forwarding;
+- `423`: answer 423 (the platform is locked), without forwarding (set by tests only).
 
 Each response closes its connection, which keeps the proxy simple and honest.
 """
@@ -95,7 +96,7 @@ class FaultProxy:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
         fault = self.next_fault(handler.command, handler.path)
-        if fault in ("503", "502", "429"):
+        if fault in ("503", "502", "429", "423"):
             status = int(fault)
             headers = {"Retry-After": "1"} if status == 429 else {}
             self.answer(handler, status, headers, b'{"message": "injected fault"}')

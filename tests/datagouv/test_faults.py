@@ -227,3 +227,24 @@ def test_kill_9_at_any_moment_then_rerun_converges(project):
     markers = [r["extras"].get("ddet:resource") for r in dataset["resources"]]
     assert len(markers) == len(set(markers)) == 7, markers
     assert project.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_locked_platform_says_what_to_do(project, proxy):
+    original = proxy.next_fault
+
+    def lock_creations(method, path):
+        fault = original(method, path)
+        return "423" if (method, path) == ("POST", "/api/1/datasets/") else fault
+
+    proxy.next_fault = lock_creations
+    try:
+        result = project.run("publish", "--yes", url=proxy.url)
+    finally:
+        proxy.next_fault = original
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"error: POST {proxy.url}/datasets/: the platform refuses creations right now "
+        "(locked): try again later (423) (server: injected fault)"
+    ]
+    assert project.datasets() == []
