@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import time
 import urllib.request
 
 from .conftest import api_get
@@ -229,7 +230,9 @@ def test_uploads_left_unmarked_by_a_stopped_run_are_cleaned_up(project):
     current = project.package / "data" / "themes.csv"
     # An older version's upload, named as this tool names uploads, never marked...
     client.upload(f"datasets/{dataset_id}/upload/", "themes.0badc0de.csv", b"theme_id\nx\n")
-    # ...and a second upload of the current file, never marked either.
+    # ...and a second upload of the current file, never marked either (a second later:
+    # the server refuses a file name it stored for this dataset within the same second).
+    time.sleep(1.1)
     client.upload(
         f"datasets/{dataset_id}/upload/", f"themes.{sha1(current)[:8]}.csv", current.read_bytes()
     )
