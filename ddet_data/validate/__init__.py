@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DdetError
-from .checks import read_tables, run_checks
-from .frictionless_engine import validate_resource_frictionless
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -71,6 +69,9 @@ def validate_resource(
     resource: dict, target: Target, engine: str, limit_errors: int, progress
 ) -> tuple[dict, str | None]:
     """One task, and a note when the fast engine had to hand over to frictionless."""
+    # Imported here: a fast run should not pay for importing frictionless's engine.
+    from .frictionless_engine import validate_resource_frictionless
+
     if engine != "frictionless" and resource.get("type", "table") == "table":
         from .fast import Unsupported, validate_resource_fast
 
@@ -104,6 +105,8 @@ def validate_targets(
     progress: Callable[[int], None] | None = None,
 ) -> dict:
     """Validate every resource of every target, then run the project's checks across them."""
+    from .checks import read_tables, run_checks
+
     if engine not in ENGINES:
         raise DdetError(f"unknown engine {engine!r} (choose one of {', '.join(ENGINES)})")
     tasks, notes, tables = [], [], {}

@@ -24,12 +24,31 @@ INSEE_CHECKS = {
 }
 
 
+# The packages these checks are written for, and the tables they read.
+PROJECT_PACKAGES = ("ddet-newsletter", "opsn")
+CHECKED_TABLES = (
+    "organizations",
+    "organization_territories",
+    "item_territories",
+    "facts",
+    "sources",
+    "interview_participants",
+)
+
+
 def read_tables(package: dict, basepath: Path) -> Tables:
-    """Every CSV table of a package, as lists of text rows."""
+    """The CSV tables the checks read, as text rows; none for a package not of this project."""
+    if package.get("name") not in PROJECT_PACKAGES:
+        return {}
     tables = {}
     for resource in package["resources"]:
-        if resource.get("format") == "csv" and (basepath / resource["path"]).is_file():
-            with open(basepath / resource["path"], encoding="utf-8", newline="") as handle:
+        path = basepath / resource["path"]
+        if (
+            resource["name"] in CHECKED_TABLES
+            and resource.get("format") == "csv"
+            and path.is_file()
+        ):
+            with open(path, encoding="utf-8", newline="") as handle:
                 tables[resource["name"]] = list(csv.DictReader(handle))
     return tables
 
