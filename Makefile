@@ -32,6 +32,11 @@ test: $(STAMP)
 	$(DDET) lint
 	$(DDET) build --check
 
+# Fast engine vs stock frictionless vs a bare pyarrow parse (1M rows; add BENCH_ARGS=--big
+# for the 1 GB memory check). Figures go to the terminal; generated data to bench/out/.
+bench: $(STAMP)
+	$(BIN)/python bench/validate_bench.py $(BENCH_ARGS)
+
 lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^ddet-data' > constraints.txt
 
