@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from ddet_data.errors import SourceError
-from ddet_data.sources.interview_pages import parse_interview_page
+from ddet_data.sources.interview_pages import parse_interview
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
@@ -18,7 +18,7 @@ def paragraphs_of(path: Path) -> list[str]:
 
 def test_seed_gives_its_three_questions_and_answers_verbatim():
     lines = paragraphs_of(SEED)
-    parsed = parse_interview_page(SEED)
+    parsed = parse_interview(SEED)
     assert [pair.question for pair in parsed.pairs] == [lines[3], lines[6], lines[9]]
     assert [pair.answer for pair in parsed.pairs] == [
         "\n".join(lines[4:6]),
@@ -33,14 +33,14 @@ def test_seed_gives_its_three_questions_and_answers_verbatim():
 
 def test_offsets_point_back_into_the_page():
     text = SEED.read_text(encoding="utf-8")
-    for pair in parse_interview_page(SEED).pairs:
+    for pair in parse_interview(SEED).pairs:
         assert text[pair.question_start : pair.question_end] == pair.question
         assert text[pair.answer_start : pair.answer_end] == pair.answer
-    assert "’" in parse_interview_page(SEED).pairs[2].question  # typographic apostrophe kept
+    assert "’" in parse_interview(SEED).pairs[2].question  # typographic apostrophe kept
 
 
 def test_a_page_without_a_question_is_an_error_naming_the_file(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("Un article.\nSans aucune question.\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"page\.txt: no question found"):
-        parse_interview_page(page)
+        parse_interview(page)

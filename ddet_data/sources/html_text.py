@@ -77,6 +77,7 @@ class HtmlText:
     title: str | None
     published: str | None
     published_evidence: str | None
+    url: str | None = None
 
 
 class _TreeBuilder(HTMLParser):
@@ -90,6 +91,8 @@ class _TreeBuilder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         attributes = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "link" and "canonical" in attributes.get("rel", "").lower().split():
+            self.meta.setdefault("canonical", attributes.get("href", ""))
         if tag == "meta":
             name = (attributes.get("property") or attributes.get("name") or "").lower()
             name = name or (attributes.get("itemprop") or "").lower()
@@ -166,7 +169,8 @@ def html_text(markup: str) -> HtmlText:
     text, blocks = writer.finish()
     title = first_heading(content) or first_heading(root) or meta_title(builder)
     published, evidence = publication_date(builder, root)
-    return HtmlText(text, tuple(blocks), title, published, evidence)
+    url = builder.meta.get("canonical") or builder.meta.get("og:url") or None
+    return HtmlText(text, tuple(blocks), title, published, evidence, url)
 
 
 def measure(node: Node) -> int:

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..errors import SourceError
 from ..themes import fold
 from .pages import Page, Paragraph, read_page
+from .participants import FoundParticipant, find_participants
 
 # Markers before a paragraph's words: Markdown heading, bullet or number, labels.
 HEADING_MARK = re.compile(r"^#{1,6}\s+")
@@ -112,7 +114,7 @@ class QuestionAnswer:
 
 
 @dataclass(frozen=True)
-class InterviewPage:
+class ParsedInterview:
     """What a page says, before a person confirms anything about it."""
 
     page: Page
@@ -123,14 +125,49 @@ class InterviewPage:
     signature: tuple[str, ...]
     language: str
     warnings: tuple[str, ...]
+    participants: tuple[FoundParticipant, ...] = ()
+
+    def to_json(self) -> dict:
+        """What `ingest interview --json` prints: the page's own words and offsets."""
+        return {
+            "source": str(self.page.path),
+            "kind": self.page.kind,
+            "title": self.title,
+            "published_on": self.page.published,
+            "published_on_evidence": self.page.published_evidence,
+            "language": self.language,
+            "introduction": self.introduction,
+            "participants": [asdict(p) for p in self.participants],
+            "question_count": len(self.pairs),
+            "questions": [
+                {
+                    "position": p.position,
+                    "question": p.question,
+                    "answer": p.answer,
+                    "question_start": p.question_start,
+                    "question_end": p.question_end,
+                    "answer_start": p.answer_start,
+                    "answer_end": p.answer_end,
+                    "line": p.line,
+                }
+                for p in self.pairs
+            ],
+            "signature": list(self.signature),
+            "warnings": list(self.warnings),
+        }
 
 
-def parse_interview_page(path: Path) -> InterviewPage:
-    """Parse an interview page; a page with no question raises SourceError."""
-    return parse_page(read_page(path))
+def parse_interview(
+    path: Path, organizations: Mapping[str, Iterable[str]] | None = None
+) -> ParsedInterview:
+    """Parse an interview page; a page with no question raises SourceError.
+
+    `organizations` (id -> names) lets the people found point at known organizations.
+    """
+    return parse_page(read_page(path), organizations)
 
 
-def parse_page(page: Page) -> InterviewPage:
+def parse_page(page: Page, organizations=None) -> ParsedInterview:
     spans = [mark(p) for p in page.paragraphs if not is_chrome(p, page)]
     spans = relabel_speakers(spans, page)
     questions = question_flags(spans)
@@ -161,7 +198,7 @@ def parse_page(page: Page) -> InterviewPage:
         )
     pairs = tuple(to_pair(page, n, q, a) for n, (q, a) in enumerate(groups, start=1))
     kept = [s for s in intro if keeps_in_introduction(s, page)]
-    return InterviewPage(
+    return ParsedInterview(
         page=page,
         title=page.title,
         introduction="\n".join(s.paragraph.text for s in kept),
@@ -170,6 +207,11 @@ def parse_page(page: Page) -> InterviewPage:
         signature=tuple(s.paragraph.text for s in signature),
         language=language_of(" ".join(p.answer for p in pairs)),
         warnings=tuple(warnings),
+        participants=find_participants(
+            [s.paragraph.text for s in kept],
+            [s.paragraph.text for s in signature],
+            organizations,
+        ),
     )
 
 

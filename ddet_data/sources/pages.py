@@ -59,6 +59,7 @@ class Page:
     title: str | None = None
     published: str | None = None  # YYYY-MM-DD from the HTML's metadata, if any
     published_evidence: str | None = None  # where that date was read
+    url: str | None = None  # the canonical address the HTML declares, if any
 
     def line_of(self, offset: int) -> int:
         """The file's line for a character offset of `text` (for error messages)."""
@@ -95,6 +96,7 @@ def page_from_text(path: Path, raw: str) -> Page:
         extracted.title,
         extracted.published,
         extracted.published_evidence,
+        extracted.url,
     )
 
 

@@ -1,0 +1,63 @@
+"""`ddet-data ingest`: bring a new raw document into sources/ (thin, over the library)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+EPILOG = """\b
+Examples:
+  ddet-data ingest interview saved-page.html --url https://example.org/interview-de-x
+  ddet-data ingest interview page.txt --id jeanne-martin-adico
+  ddet-data ingest interview page.html --json    print what the parser finds; write nothing
+  ddet-data ingest interview page.html --text    print the text the offsets refer to
+"""
+
+
+@click.group()
+def ingest() -> None:
+    """Bring a new raw document into sources/."""
+
+
+@ingest.command("interview", epilog=EPILOG)
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "interview_id", help="Folder name under sources/interviews/ (a slug).")
+@click.option("--url", help="The page's web address, written into the draft.")
+@click.option("--force", is_flag=True, help="Replace an existing page or interview.yaml.")
+@click.option("--json", "as_json", is_flag=True, help="Print the parsed interview; write nothing.")
+@click.option("--text", "as_text", is_flag=True, help="Print the page's text; write nothing.")
+@click.pass_context
+def interview(ctx, page: Path, interview_id, url, force, as_json, as_text) -> None:
+    """Parse an interview PAGE (text copied from a browser, or a saved .html page)
+    and write sources/interviews/<id>/ with the page and a draft interview.yaml.
+
+    The draft lists the people, job titles and organizations found and the number of
+    questions, for a person to check before `ddet-data build`. The id defaults to
+    '<interviewee>-<organization>'. Existing files are kept unless --force.
+    """
+    from .sources.drafts import draft_interview, known_organizations
+    from .sources.interview_pages import parse_interview
+    from .sources.pages import read_page
+
+    root = Path((ctx.obj or {}).get("root", "."))
+    organizations = known_organizations(root / "sources" / "opsn" / "organizations.yaml")
+    if as_text:
+        click.echo(read_page(page).text)
+        return
+    if as_json:
+        parsed = parse_interview(page, organizations)
+        click.echo(json.dumps(parsed.to_json(), ensure_ascii=False, indent=2))
+        return
+    draft = draft_interview(
+        page, root / "sources" / "interviews", interview_id, url, force, organizations
+    )
+    for warning in draft.parsed.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for path in draft.written:
+        click.echo(f"wrote {path}")
+    click.echo(
+        f"{len(draft.parsed.pairs)} questions; check {draft.folder / 'interview.yaml'}, "
+        "then run 'ddet-data build'"
+    )
