@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ddet_data.errors import SourceError
 from ddet_data.sources.interview_pages import parse_interview
@@ -44,3 +46,161 @@ def test_a_page_without_a_question_is_an_error_naming_the_file(tmp_path):
     page.write_text("Un article.\nSans aucune question.\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"page\.txt: no question found"):
         parse_interview(page)
+
+
+def seed_as_divi_html() -> str:
+    """The seed's own paragraphs laid out as its site (WordPress/Divi) would serve them."""
+    import html
+
+    lines = paragraphs_of(SEED)
+
+    def p(text: str) -> str:
+        escaped = html.escape(text, quote=False).replace("’", "&rsquo;").replace(" ?", "&nbsp;?")
+        return f"<p>{escaped}</p>"
+
+    body = "\n".join(
+        [p(lines[1]), p(lines[2])]
+        + [f"<p><strong>{p(line)[3:-4]}</strong></p>" if i in (3, 6, 9) else p(line)
+           for i, line in enumerate(lines[3:13], start=3)]
+        + [f"<h4>{lines[13]}</h4>", f"<p>{lines[14]}</p>", p(lines[15])]
+    )  # fmt: skip
+    return (
+        "<!DOCTYPE html><html lang='fr-FR'><head><title>Interview</title></head><body>"
+        "<header id='main-header'><div id='et_mobile_nav_menu'><div class='mobile_nav closed'>"
+        "<span class='select_page'>Sélectionner une page</span></div></div></header>"
+        f"<div id='main-content'><article class='et_pb_post'><div class='entry-content'>{body}"
+        "</div></article></div><footer id='main-footer'>Propulsé par WordPress</footer>"
+        "</body></html>"
+    )
+
+
+def test_the_seed_saved_as_html_gives_the_same_rows(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(seed_as_divi_html(), encoding="utf-8")
+    from_html, from_text = parse_interview(page), parse_interview(SEED)
+    assert [(p.question, p.answer) for p in from_html.pairs] == [
+        (p.question, p.answer) for p in from_text.pairs
+    ]
+    assert from_html.introduction == from_text.introduction
+    assert from_html.participants == from_text.participants
+    for pair in from_html.pairs:
+        assert from_html.page.text[pair.answer_start : pair.answer_end] == pair.answer
+
+
+def test_seed_participants_found_in_introduction_and_signature():
+    organizations = {"adico": ["Adico"], "declic": ["Déclic"], "infhotep": ["Infhotep"]}
+    found = parse_interview(SEED, organizations).participants
+    assert [(p.person_id, p.role, p.job_title, p.organization_id) for p in found] == [
+        ("julien-hautemaniere", "interviewer", "Consultant en stratégie numérique", "infhotep"),
+        ("emmanuel-vive", "interviewee", "Directeur Général", "adico"),
+        ("emmanuel-vive", "interviewee", "Président", "declic"),
+    ]
+
+
+def questions_of(name: str) -> list[str]:
+    return [pair.question for pair in parse_interview(FIXTURES / name).pairs]
+
+
+def test_bold_questions_a_bold_prompt_and_a_rhetorical_question_in_an_answer():
+    parsed = parse_interview(FIXTURES / "divi-bold-questions.html")
+    assert [pair.question for pair in parsed.pairs] == [
+        "Comment votre syndicat accompagne-t-il les petites communes ?",
+        "Votre parcours en quelques mots.",
+        "Quelle place pour l’open data dans vos projets ?",
+    ]
+    assert parsed.pairs[2].answer == (
+        "Elle grandit : nous aidons les communes à publier leurs délibérations et leurs "
+        "budgets.\nEst-ce suffisant ?\nPas encore, mais la dynamique est là."
+    )
+    assert parsed.signature == ("Paul Girard", "Consultant en transformation numérique")
+    assert parsed.introduction.startswith("Dans cette interview, Paul Girard")
+
+
+def test_q_and_r_labels_and_hard_wrapped_answers():
+    parsed = parse_interview(FIXTURES / "qr-labels.txt")
+    assert [pair.question for pair in parsed.pairs] == [
+        "Pourquoi avoir lancé un portail de données ouvertes dans une intercommunalité rurale ?",
+        "Quelles difficultés avez-vous rencontrées ?",
+        "Et demain ?",
+    ]
+    # A question inside an answer stays there: this page labels its questions "Q :".
+    assert parsed.pairs[1].answer.startswith("La qualité des données, d’abord. Qui est")
+    assert parsed.pairs[0].answer.endswith(
+        "\n\nNous avons commencé par les horaires des déchèteries et les budgets."
+    )
+    assert parsed.signature == ("Propos recueillis par Léa Garnier",)
+
+
+def test_speaker_labels_are_left_out_and_a_closing_thanks_is_no_question():
+    parsed = parse_interview(FIXTURES / "speaker-labels.txt")
+    assert [pair.question for pair in parsed.pairs] == [
+        "Qu’est-ce qui vous a conduit à tester un assistant de rédaction ?",
+        "Comment protégez-vous les données personnelles des usagers ?",
+        "Un conseil aux autres communes ?",
+    ]
+    assert parsed.pairs[0].answer == (
+        "Le volume de courriers a doublé en trois ans.\n"
+        "Nous ne pouvions pas recruter autant d’agents."
+    )
+    assert (
+        parsed.pairs[2].answer == "Commencer petit, mesurer, et associer les agents dès le départ."
+    )
+    assert len(parsed.warnings) == 1 and "'Merci !'" in parsed.warnings[0]
+    assert "Publié le" not in parsed.introduction and "Menu" not in parsed.introduction
+
+
+def test_heading_questions_after_a_table_of_contents():
+    parsed = parse_interview(FIXTURES / "headings-toc.html")
+    assert [pair.question for pair in parsed.pairs] == [
+        "D’où viennent les données de la carte ?",
+        "Qui peut les réutiliser ?",
+    ]
+    assert parsed.pairs[0].answer.endswith("les signalements recueillis en mairie.")
+    assert parsed.pairs[1].answer.endswith("la plus simple pour les communes.")
+    assert "cookies" not in parsed.page.text and "À lire aussi" not in parsed.page.text
+    assert parsed.page.published == "2023-10-02"
+
+
+def test_numbered_questions_dialogue_dashes_and_a_question_on_two_lines():
+    parsed = parse_interview(FIXTURES / "dialogue-dashes.txt")
+    assert [pair.question for pair in parsed.pairs] == [
+        "Combien de personnes avez-vous accompagnées ?",
+        "Quelles démarches posent le plus de difficultés ?\nEt comment les simplifier ?",
+    ]
+    assert parsed.pairs[0].answer == "Près de quatre mille, surtout pour des démarches en ligne."
+    assert parsed.signature == ("Inès Barreau", "Déléguée à l’inclusion numérique")
+
+
+def test_every_fixture_points_back_into_its_page():
+    for path in [SEED, *sorted(FIXTURES.iterdir())]:
+        parsed = parse_interview(path)
+        for pair in parsed.pairs:
+            assert parsed.page.text[pair.question_start : pair.question_end] == pair.question
+            assert parsed.page.text[pair.answer_start : pair.answer_end] == pair.answer
+            assert pair.question.strip() == pair.question and pair.answer.strip() == pair.answer
+
+
+def test_a_question_without_any_answer_is_an_error(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text("Introduction.\nUne seule question ?\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"page\.txt:2: no answered question found"):
+        parse_interview(page)
+
+
+@given(st.lists(st.sampled_from(["Intro.", "Question ?", "Réponse.", "", "- Q : Quoi ?", "R : Oui.",
+                                 "Jean Dupont", "**Gras ?**", "  ", "Menu", "DDET : Et ?"]),
+                max_size=12))  # fmt: skip
+@settings(max_examples=200, deadline=None)
+def test_a_page_gives_pairs_that_point_into_it_or_a_source_error(lines):
+    from ddet_data.sources.interview_pages import parse_page
+    from ddet_data.sources.pages import page_from_text
+
+    page = page_from_text(Path("page.txt"), "\n".join(lines))
+    try:
+        parsed = parse_page(page)
+    except SourceError:
+        return
+    assert parsed.pairs
+    for pair in parsed.pairs:
+        assert page.text[pair.question_start : pair.question_end] == pair.question
+        assert page.text[pair.answer_start : pair.answer_end] == pair.answer

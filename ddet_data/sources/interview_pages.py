@@ -188,7 +188,7 @@ def parse_page(page: Page, organizations=None) -> ParsedInterview:
         dropped = groups.pop()
         warnings.append(
             f"line {dropped[0][0].paragraph.line}: a last question has no answer and was left "
-            f"out: {text_of(page, dropped[0]).strip()!r}"
+            f"out: {text_of(page, dropped[0][0]).strip()!r}"
         )
     if not groups:
         raise SourceError(
@@ -197,7 +197,8 @@ def parse_page(page: Page, organizations=None) -> ParsedInterview:
             page.line_of(body[0].start),
         )
     pairs = tuple(to_pair(page, n, q, a) for n, (q, a) in enumerate(groups, start=1))
-    kept = [s for s in intro if keeps_in_introduction(s, page)]
+    asked = {fold(page.text[q.start : q.end]) for group in groups for q in group[0]}
+    kept = [s for s in intro if keeps_in_introduction(s, page) and s.folded not in asked]
     return ParsedInterview(
         page=page,
         title=page.title,
@@ -303,8 +304,9 @@ def emphasized_questions(spans: list[Span], asked: list[bool]) -> list[bool]:
     first = flags.index(True)
     for i in range(first + 1, len(spans) - 1):
         span, following = spans[i], spans[i + 1]
-        prompt = span.emphasized and span.paragraph.heading != 1
-        short = span.end - span.start <= 300
+        words = span.paragraph.text
+        prompt = span.emphasized and span.paragraph.heading != 1 and not looks_like_name(words)
+        short = 3 <= len(words.split()) and span.end - span.start <= 300
         if prompt and short and not flags[i] and not following.emphasized:
             flags[i] = True
     return drop_table_of_contents(spans, flags)

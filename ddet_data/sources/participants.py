@@ -82,7 +82,7 @@ def find_participants(
 ) -> tuple[FoundParticipant, ...]:
     """People named by the introduction's first sentence that names someone, and by the
     signature; `organizations` (id -> names) turns names as written into known ids."""
-    found = from_introduction(" ".join(introduction))
+    found = from_introduction("\n".join(introduction))
     found = merge_signature(found, from_signature(signature))
     return tuple(
         replace(p, organization_id=organization_id(p.organization, organizations or {}))
@@ -100,7 +100,7 @@ def is_person_name(name: str) -> bool:
 
 
 def from_introduction(text: str) -> list[FoundParticipant]:
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])", text):
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])|\n", text):
         names = names_in(sentence)
         if names:
             return roles_in_sentence(sentence, names)
@@ -120,7 +120,10 @@ def roles_in_sentence(sentence: str, names: list[re.Match]) -> list[FoundPartici
     asks = interview_verb(sentence)
     answers = ANSWERS_TO.search(sentence)
     found = []
+    described_until = 0
     for match in names:
+        if match.start() < described_until:
+            continue  # a name inside someone's title: "présidente de Terres Connectées"
         before = sentence[: match.start()]
         if answers:
             role = "interviewee" if match.start() < answers.start() else "interviewer"
@@ -131,7 +134,9 @@ def roles_in_sentence(sentence: str, names: list[re.Match]) -> list[FoundPartici
         name = match.group(0)
         if any(p.name == name for p in found):
             continue
-        for title, organization in affiliations(descriptor_after(sentence, match.end())):
+        descriptor = descriptor_after(sentence, match.end())
+        described_until = match.end() + 2 + len(descriptor)
+        for title, organization in affiliations(descriptor):
             found.append(FoundParticipant(name, slugify(name), role, title, organization))
     return found
 
@@ -173,7 +178,9 @@ def trim_organization(text: str) -> str:
         joining = fold(token) in {"de", "du", "des", "la", "le", "et", "en", "sur", "-"} or (
             fold(token).startswith(("d'", "l'")) and token[2:3].isupper()
         )
-        if capital or (joining and index + 1 < len(tokens)) or (index == 0 and not capital):
+        ahead = tokens[index + 1 : index + 4]
+        bridging = not re.search(r"[,;:.]$", token) and any(t[:1].isupper() for t in ahead)
+        if capital or ((joining or bridging) and ahead) or (index == 0 and not capital):
             kept.append(token)
         else:
             break
