@@ -292,7 +292,7 @@ def reference(mapping, key: str, known: Iterable[str], path: Path, what: str, wh
     if not isinstance(value, str) or value not in known:
         raise SourceError(
             f"unknown {what} {value!r}{did_you_mean(str(value), known)}; "
-            f"{what}s are defined in {where}",
+            f"{'people' if what == 'person' else what + 's'} are defined in {where}",
             path,
             mapping.line_of(key),
         )
