@@ -31,6 +31,7 @@ def test_seed_gives_its_three_questions_and_answers_verbatim():
     assert parsed.signature == tuple(lines[13:16])
     assert parsed.language == "fr"
     assert parsed.warnings == ()
+    assert (parsed.title, parsed.published_on) == (None, None)  # the page gives neither
 
 
 def test_offsets_point_back_into_the_page():
@@ -147,6 +148,9 @@ def test_speaker_labels_are_left_out_and_a_closing_thanks_is_no_question():
     )
     assert len(parsed.warnings) == 1 and "'Merci !'" in parsed.warnings[0]
     assert "Publié le" not in parsed.introduction and "Menu" not in parsed.introduction
+    assert parsed.title.startswith("La mairie de Bellerive teste")
+    assert parsed.published_on == "2022-02-04"
+    assert parsed.published_evidence == "line 4 of the page: 'Publié le 4 février 2022'"
 
 
 def test_heading_questions_after_a_table_of_contents():

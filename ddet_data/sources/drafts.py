@@ -112,9 +112,9 @@ def draft_yaml(parsed: ParsedInterview, url: str | None) -> str:
         "# The questions and answers are not copied here: the build parses them from the page.",
         f"url: {quoted(url)}" + ("  # check" if url else "  # required: the page's web address"),
     ]
-    if page.published:
+    if parsed.published_on:
         lines += [
-            f"published_on: {quoted(page.published)}  # check: read in {page.published_evidence}",
+            f"published_on: {quoted(parsed.published_on)}  # check: {parsed.published_evidence}",
             "published_on_note: null",
         ]
     else:

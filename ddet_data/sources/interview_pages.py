@@ -21,6 +21,7 @@ so several answer paragraphs keep the line breaks that separate them on the page
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -126,6 +127,8 @@ class ParsedInterview:
     language: str
     warnings: tuple[str, ...]
     participants: tuple[FoundParticipant, ...] = ()
+    published_on: str | None = None  # YYYY-MM-DD the page itself states, if any
+    published_evidence: str | None = None  # where the page states it
 
     def to_json(self) -> dict:
         """What `ingest interview --json` prints: the page's own words and offsets."""
@@ -133,8 +136,8 @@ class ParsedInterview:
             "source": str(self.page.path),
             "kind": self.page.kind,
             "title": self.title,
-            "published_on": self.page.published,
-            "published_on_evidence": self.page.published_evidence,
+            "published_on": self.published_on,
+            "published_on_evidence": self.published_evidence,
             "language": self.language,
             "introduction": self.introduction,
             "participants": [asdict(p) for p in self.participants],
@@ -199,9 +202,15 @@ def parse_page(page: Page, organizations=None) -> ParsedInterview:
     pairs = tuple(to_pair(page, n, q, a) for n, (q, a) in enumerate(groups, start=1))
     asked = {fold(page.text[q.start : q.end]) for group in groups for q in group[0]}
     kept = [s for s in intro if keeps_in_introduction(s, page) and s.folded not in asked]
+    title = page.title
+    if page.kind == "text" and len(kept) >= 2 and looks_like_title(kept[0].paragraph.text):
+        title, kept = kept[0].paragraph.text, kept[1:]
+    published, evidence = page.published, page.published_evidence
+    if published is None:
+        published, evidence = date_in(intro)
     return ParsedInterview(
         page=page,
-        title=page.title,
+        title=title,
         introduction="\n".join(s.paragraph.text for s in kept),
         introduction_paragraphs=tuple(s.paragraph.text for s in kept),
         pairs=pairs,
@@ -209,10 +218,12 @@ def parse_page(page: Page, organizations=None) -> ParsedInterview:
         language=language_of(" ".join(p.answer for p in pairs)),
         warnings=tuple(warnings),
         participants=find_participants(
-            [s.paragraph.text for s in kept],
+            ([title] if title and title != page.title else []) + [s.paragraph.text for s in kept],
             [s.paragraph.text for s in signature],
             organizations,
         ),
+        published_on=published,
+        published_evidence=evidence,
     )
 
 
@@ -424,6 +435,45 @@ def to_pair(page: Page, position: int, question: list[Span], answer: list[Span])
         answer_end=a_end,
         line=question[0].paragraph.line,
     )
+
+
+def looks_like_title(text: str) -> bool:
+    """A text page's first line is its title when it reads as one: short, unpunctuated."""
+    return 3 <= len(text.split()) and len(text) <= 150 and not CLAUSE_END.search(text)
+
+
+MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "fev": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "avr": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "juil": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10,
+    "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+DATES = (
+    re.compile(r"\b(?P<d>\d{1,2})(?:er)?\s+(?P<m>[a-z]+)\.?\s+(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<m>[a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})\b"),
+    re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b"),
+)
+
+
+def date_in(intro: list[Span]) -> tuple[str | None, str | None]:
+    """A date the page prints on a byline or date line before the interview, if any."""
+    for span in intro:
+        folded = span.folded
+        if not (BYLINE.match(folded) or FOLDED_DATE.match(folded)):
+            continue
+        for pattern in DATES:
+            for found in pattern.finditer(folded):
+                month = found["m"]
+                month = int(month) if month.isdigit() else MONTHS.get(month)
+                try:
+                    day = dt.date(int(found["y"]), month or 0, int(found["d"]))
+                except (TypeError, ValueError):
+                    continue
+                line = span.paragraph.line
+                return day.isoformat(), f"line {line} of the page: {span.paragraph.text!r}"
+    return None, None
 
 
 def language_of(text: str) -> str:
