@@ -208,3 +208,29 @@ def test_a_page_gives_pairs_that_point_into_it_or_a_source_error(lines):
     for pair in parsed.pairs:
         assert page.text[pair.question_start : pair.question_end] == pair.question
         assert page.text[pair.answer_start : pair.answer_end] == pair.answer
+
+
+def test_a_colon_after_a_common_word_is_not_a_speaker_label(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Intro.\nQuel est votre rôle ?\nExemple : la cantine.\nExemple : la voirie.\n"
+        "Et ensuite ?\nNous verrons.\n",
+        encoding="utf-8",
+    )
+    assert parse_interview(page).pairs[0].answer == "Exemple : la cantine.\nExemple : la voirie."
+
+
+def test_someone_introduced_alone_is_the_interviewee(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Dans cette interview, Jeanne Test, consultante au sein d’Infhotep, revient sur "
+        "la genèse du projet.\nPourquoi ce projet ?\nPour informer.\n",
+        encoding="utf-8",
+    )
+    [found] = parse_interview(page).participants
+    assert (found.name, found.role, found.job_title, found.organization) == (
+        "Jeanne Test",
+        "interviewee",
+        "consultante",
+        "Infhotep",
+    )

@@ -256,12 +256,18 @@ def mark(paragraph: Paragraph) -> Span:
     return Span(paragraph, start, end, question_label, None, emphasized)
 
 
+def is_speaker(label: str) -> bool:
+    """'DDET', 'J.H.', 'Emmanuel Vivé' are speakers; 'Exemple' or 'En bref' are not."""
+    compact = label.replace(".", "").replace(" ", "")
+    return len(label.split()) <= 4 and (looks_like_name(label) or compact.isupper())
+
+
 def relabel_speakers(spans: list[Span], page: Page) -> list[Span]:
     """A label ("DDET :", "Emmanuel Vivé :") used on several paragraphs names a speaker."""
     labels = Counter()
     for span in spans:
         found = SPEAKER_LABEL.match(page.text[span.start : span.end])
-        if found and len(found.group(1).split()) <= 4:
+        if found and is_speaker(found.group(1)):
             labels[found.group(1)] += 1
     speakers = {label for label, count in labels.items() if count >= 2}
     if not speakers:
