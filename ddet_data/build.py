@@ -17,7 +17,7 @@ from .errors import BuildError
 from .package import write_package
 from .project import Project, load_specs
 from .schemas import load_schemas
-from .sources.interviews import load_interviews, load_people
+from .sources.interviews import load_interviews, load_people, people_rows
 from .sources.issues import load_issues
 from .sources.opsn import load_opsn
 from .themes import detect_themes, load_themes, theme_rows
@@ -35,18 +35,20 @@ def collect_tables(project: Project) -> dict[str, list[dict]]:
     sources = project.sources
     themes = load_themes(sources / "themes.yaml")
     opsn = load_opsn(sources / "opsn", sources)
-    organization_ids = {row["organization_id"] for row in opsn["organizations"]}
+    issues = load_issues(sources / "issues", set(themes), lambda text: detect_themes(text, themes))
     people = load_people(sources / "people.yaml")
-    interviews = load_interviews(sources / "interviews", people, themes, organization_ids)
-    theme_ids = {row["theme_id"] for row in theme_rows(themes)}
-    issues = load_issues(sources / "issues", theme_ids, lambda text: detect_themes(text, themes))
+    interviews = load_interviews(
+        sources / "interviews",
+        people,
+        themes,
+        organization_ids={row["organization_id"] for row in opsn["organizations"]},
+        issue_numbers={row["issue_number"] for row in issues["issues"]},
+    )
     return {
         **opsn,
-        **interviews,
         **issues,
-        "people": [{"person_id": p.person_id, "name": p.name} for p in people.values()]
-        if isinstance(people, dict)
-        else people,
+        **interviews,
+        "people": people_rows(people),
         "themes": theme_rows(themes),
     }
 

@@ -171,7 +171,9 @@ def lint(ctx: click.Context) -> None:
 def register_commands() -> None:
     """The commands of the other stages live in their own modules, over their libraries."""
     from . import cli_publish, cli_research
+    from .cli_ingest import ingest
 
+    cli.add_command(ingest)
     cli_publish.register(cli)
     cli_research.register(cli)
 
