@@ -269,7 +269,7 @@ def theme_chart(folder: Path, schemas: dict[str, dict], files: dict[str, list[st
     if len(theme_key) != 1:
         return []
     label_field = next(
-        (f["name"] for f in themes_schema["fields"] if f["name"] in ("label", "name", "title")),
+        (f["name"] for f in themes_schema["fields"] if f["name"] in ("label_fr", "label", "name", "title")),
         theme_key[0],
     )
     themes = {
