@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ddet_data.validate.fast import Unsupported, validate_resource_fast
-from ddet_data.validate.fast_keys import KeyLookup, SeenKeys, hash_keys
+from ddet_data.validate.fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
 
@@ -104,3 +106,35 @@ def test_null_parts_hash_alike_and_lookup_finds_members():
     lookup.add(hash_keys([(np.array([1, 9], dtype=np.int64), np.zeros(2, dtype=bool))]))
     lookup.freeze()
     assert lookup.contains(hashes).tolist() == [True, False, False]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    batches=st.lists(
+        st.lists(st.integers(-5, 40), max_size=12)
+        | st.builds(lambda n: list(range(n)), st.integers(0, 9)),
+        max_size=6,
+    ),
+    shift=st.integers(0, 30),
+)
+def test_integer_keys_find_the_repeats_hashed_keys_find(batches, shift):
+    hashed, ints = SeenKeys(), IntKeys()
+    first_row = 2
+    for batch in batches:
+        values = np.array(batch, dtype=np.int64) + shift
+        rows = np.arange(first_row, first_row + len(values))
+        expected = hashed.add(hash_keys([(values, np.zeros(len(values), dtype=bool))]), rows)
+        found = ints.add(values, rows)
+        assert sorted(zip(*map(np.ndarray.tolist, found), strict=True)) == sorted(
+            zip(*map(np.ndarray.tolist, expected), strict=True)
+        )
+        first_row += len(values)
+
+
+@pytest.mark.parametrize("keys", [[1, 2, 3, 7], list(range(0, 10**6, 1000)), [5]])
+def test_integer_lookup_dense_or_sparse(keys):
+    lookup = IntKeyLookup()
+    lookup.add(np.array(keys, dtype=np.int64))
+    lookup.freeze()
+    probe = np.array([*keys, -1, keys[-1] + 1, 4, 999], dtype=np.int64)
+    assert lookup.contains(probe).tolist() == [v in set(keys) for v in probe.tolist()]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,7 +26,7 @@ import pyarrow as pa
 
 from .fast_cells import FieldCheck
 from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
-from .fast_keys import KeyLookup, SeenKeys, hash_keys
+from .fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 from .fast_source import Batch, CsvSource, NeedsExactReader, open_csv_source
 
 __all__ = ["Unsupported", "validate_resource_fast"]
@@ -43,10 +44,35 @@ def validate_resource_fast(
     progress: Callable[[int], None] | None = None,
 ) -> dict:
     """One task of frictionless's report for a CSV `resource`, or `Unsupported`."""
+    _skip_pandas_probe()
     try:
         return _validate(resource, Path(basepath), package, limit_errors, progress, exact=False)
     except NeedsExactReader:
         return _validate(resource, Path(basepath), package, limit_errors, progress, exact=True)
+
+
+def _skip_pandas_probe() -> None:
+    """Spare a fresh process pyarrow's import of pandas (~0.2 s, a tenth of a run).
+
+    pyarrow imports pandas the first time it converts any Python value, only to ask
+    whether the value is a pandas object (ours never are). With pandas hidden for that
+    first probe pyarrow notes "no pandas" for such questions, and still imports it
+    where it needs it (`to_pandas` tries again).
+    """
+    if "pandas" in sys.modules:
+        return
+    sys.meta_path.insert(0, _HidePandas)
+    try:
+        pa.scalar(0)
+    finally:
+        sys.meta_path.remove(_HidePandas)
+
+
+class _HidePandas:
+    @staticmethod
+    def find_spec(name: str, *args: Any) -> None:
+        if name == "pandas":
+            raise ImportError("pandas hidden from pyarrow's first probe")
 
 
 def _validate(resource, basepath, package, limit_errors, progress, exact: bool) -> dict:
@@ -157,10 +183,25 @@ class _Table:
         self.key_positions = set(unique) | set(primary_positions)
         for group in self.foreign_keys:
             self.key_positions |= set(group["positions"])
-        self.seen_unique = {position: SeenKeys() for position in unique}
-        self.seen_primary = SeenKeys() if primary_positions else None
+        self.seen_unique = {position: _seen_keys(self.checks, [position]) for position in unique}
+        self.seen_primary = (
+            _seen_keys(self.checks, primary_positions) if primary_positions else None
+        )
         # A one-field primary key that is also unique finds the same repeats: track once.
         self.primary_shares_unique = len(primary_positions) == 1 and primary_positions[0] in unique
+
+
+def _seen_keys(checks: list[FieldCheck], positions: list[int]) -> SeenKeys | IntKeys:
+    if len(positions) == 1 and checks[positions[0]].key_kind() == "int":
+        return IntKeys()
+    return SeenKeys()
+
+
+def _key_of(parts: list[tuple[Any, np.ndarray]], present: np.ndarray, seen: Any) -> np.ndarray:
+    """What `seen` takes for the present rows: integers as they are, else hashes."""
+    if isinstance(seen, (IntKeys, IntKeyLookup)):
+        return parts[0][0][present]
+    return hash_keys([(_take(values, present), nulls[present]) for values, nulls in parts])
 
 
 def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Table:
@@ -195,7 +236,7 @@ def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Tab
     return _Table(source, schema, header, resource.get("name"))
 
 
-def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[RowFinding]:
+def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]:
     findings: dict[int, RowFinding] = {}
 
     def finding(index: int) -> RowFinding:
@@ -241,8 +282,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
     for position, seen in table.seen_unique.items():
         values, nulls = keys[position]
         present = np.flatnonzero(~nulls)
-        hashes = hash_keys([(_take(values, present), nulls[present])])
-        repeats, previous = seen.add(hashes, present + first_row)
+        repeats, previous = seen.add(_key_of([keys[position]], present, seen), present + first_row)
         unique_repeats[position] = (repeats, previous)
         column = batch.columns[position]
         for spot, prev in zip(repeats, previous, strict=True):
@@ -258,9 +298,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
         if table.primary_shares_unique:
             repeats, previous = unique_repeats[table.plan.primary_key_fields[0]]
         else:
-            parts = [(_take(values, present), nulls[present]) for values, nulls in parts]
-            hashes = hash_keys(parts)
-            repeats, previous = table.seen_primary.add(hashes, present + first_row)
+            seen = table.seen_primary
+            repeats, previous = seen.add(_key_of(parts, present, seen), present + first_row)
         for spot, prev in zip(repeats, previous, strict=True):
             note = f"the same as in the row at position {int(prev)}"
             finding(int(present[spot])).primary_key = note
@@ -268,8 +307,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list[KeyLookup]) -> list[
         parts = [keys[p] for p in group["positions"]]
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
-        hashes = hash_keys([(_take(values, present), nulls[present]) for values, nulls in parts])
-        for spot in np.flatnonzero(~lookup.contains(hashes)):
+        for spot in np.flatnonzero(~lookup.contains(_key_of(parts, present, lookup))):
             index = int(present[spot])
             values = [
                 table.checks[p].read(batch.columns[p][index].as_py())[0] for p in group["positions"]
@@ -313,7 +351,6 @@ def _read_lookup(
         descriptor["schema"].pop("foreignKeys", None)
     table = _open_table(descriptor, basepath)
     names = [check.name for check in table.checks]
-    lookup = KeyLookup()
     own = {check.name: check for check in own_table.checks}
     positions = []
     for own_name, ref_name in zip(group["fields"], group["reference_fields"], strict=False):
@@ -324,6 +361,9 @@ def _read_lookup(
         if theirs.type != own[own_name].type or theirs.key_kind() == "python":
             raise Unsupported("foreign key between fields of different or complex types")
         positions.append(position)
+    kinds = [table.checks[position].key_kind() for position in positions]
+    single_int = kinds == ["int"] and len(group["fields"]) == 1
+    lookup: KeyLookup | IntKeyLookup = IntKeyLookup() if single_int else KeyLookup()
     for batch in table.source.batches():
         parts = []
         for position in positions:
@@ -340,7 +380,7 @@ def _read_lookup(
             parts.append(check.key_values(column, sure, missing, targets))
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
-        lookup.add(hash_keys([(_take(values, present), nulls[present]) for values, nulls in parts]))
+        lookup.add(_key_of(parts, present, lookup))
     lookup.freeze()
     return lookup
 

@@ -161,3 +161,122 @@ class KeyLookup:
             return np.zeros(len(hashes), dtype=bool)
         spots = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
         return table[spots] == hashes
+
+
+class IntKeys:
+    """Seen one-field integer keys, cheap while they come in ascending order.
+
+    A key above every key met so far is new: no hashing, no search. Such keys are kept
+    as ascending segments, and a run of consecutive keys on consecutive rows (an `id`
+    column) as three numbers, so a clean key column costs almost no memory. Keys that
+    do not ascend (repeats, or a file out of order) go through a `SeenKeys`, which
+    then holds the last row of every key met out of order.
+    """
+
+    def __init__(self) -> None:
+        self._top: int | None = None
+        # Ascending, disjoint segments: (first key, last key, first row or None, keys, rows)
+        self._firsts: list[int] = []
+        self._segments: list[tuple[int, int, int | None, np.ndarray | None, np.ndarray | None]] = []
+        self._others = SeenKeys()
+
+    def add(self, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Record keys (rows ascending); return (positions, previous row) of repeats."""
+        values = values.astype(np.int64, copy=False)
+        if len(values) == 0:
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        floor = np.iinfo(np.int64).min if self._top is None else self._top
+        before = np.empty(len(values), dtype=np.int64)
+        before[0] = floor
+        if len(values) > 1:
+            np.maximum.accumulate(values[:-1], out=before[1:])
+            np.maximum(before[1:], floor, out=before[1:])
+        rising = values > before
+        self._top = max(floor, int(values.max()))
+        others = np.flatnonzero(~rising)
+        if len(others) == 0:
+            self._append(values, rows)
+            return np.empty(0, np.int64), np.empty(0, np.int64)
+        ascending = np.flatnonzero(rising)
+        # An out-of-order key may repeat an ascending key of an earlier batch or of this
+        # one (necessarily on an earlier row), or another out-of-order key; the latter
+        # is the more recent holder.
+        self._append(values[ascending], rows[ascending])
+        wanted = values[others]
+        previous = self._find(wanted)
+        hashes = _mix64(wanted.view(np.uint64))
+        spots, latest = self._others.add(hashes, rows[others])
+        previous[spots] = latest
+        repeated = previous >= 0
+        return others[repeated], previous[repeated]
+
+    def _append(self, values: np.ndarray, rows: np.ndarray) -> None:
+        if len(values) == 0:
+            return
+        first, last = int(values[0]), int(values[-1])
+        span = last - first
+        if span == len(values) - 1 and int(rows[-1]) - int(rows[0]) == span:
+            row = int(rows[0])
+            if self._segments:
+                p_first, p_last, p_row, p_keys, _ = self._segments[-1]
+                if p_keys is None and p_last + 1 == first and p_row + (first - p_first) == row:
+                    self._segments[-1] = (p_first, last, p_row, None, None)
+                    return
+            self._segments.append((first, last, row, None, None))
+        else:
+            self._segments.append((first, last, None, values.copy(), rows.astype(np.int64)))
+        self._firsts.append(first)
+
+    def _find(self, wanted: np.ndarray) -> np.ndarray:
+        """The row of each wanted key among the ascending segments, or -1."""
+        found = np.full(len(wanted), -1, dtype=np.int64)
+        if not self._segments:
+            return found
+        which = np.searchsorted(np.array(self._firsts, dtype=np.int64), wanted, side="right") - 1
+        for segment in np.unique(which[which >= 0]):
+            first, last, row, keys, rows = self._segments[segment]
+            spots = np.flatnonzero((which == segment) & (wanted <= last))
+            if keys is None:
+                found[spots] = row + (wanted[spots] - first)
+                continue
+            at = np.minimum(np.searchsorted(keys, wanted[spots]), len(keys) - 1)
+            hit = keys[at] == wanted[spots]
+            found[spots[hit]] = rows[at[hit]]
+        return found
+
+
+class IntKeyLookup:
+    """The one-field integer keys of a referenced table: a bitmap when they are dense."""
+
+    def __init__(self) -> None:
+        self._chunks: list[np.ndarray] = []
+        self._low = 0
+        self._bitmap: np.ndarray | None = None
+        self._sorted: np.ndarray | None = None
+
+    def add(self, values: np.ndarray) -> None:
+        self._chunks.append(np.unique(values.astype(np.int64, copy=False)))
+
+    def freeze(self) -> None:
+        keys = np.unique(np.concatenate(self._chunks)) if self._chunks else np.empty(0, np.int64)
+        self._chunks = []
+        if len(keys) and int(keys[-1]) - int(keys[0]) < max(8 * len(keys), 1 << 16):
+            self._low = int(keys[0])
+            self._bitmap = np.zeros(int(keys[-1]) - self._low + 1, dtype=bool)
+            self._bitmap[keys - self._low] = True
+        else:
+            self._sorted = keys
+
+    def contains(self, values: np.ndarray) -> np.ndarray:
+        values = values.astype(np.int64, copy=False)
+        if self._bitmap is not None:
+            offsets = values - self._low
+            inside = (offsets >= 0) & (offsets < len(self._bitmap))
+            found = np.zeros(len(values), dtype=bool)
+            found[inside] = self._bitmap[offsets[inside]]
+            return found
+        table = self._sorted
+        if table is None or len(table) == 0:
+            return np.zeros(len(values), dtype=bool)
+        spots = np.minimum(np.searchsorted(table, values), len(table) - 1)
+        return table[spots] == values
