@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DDET := $(BIN)/ddet-data
 
+UDATA_STAMP := .venv-udata/.ddet-installed
+
 .PHONY: install build validate lint test bench demo publish sandbox-env lock clean
 
 install: $(STAMP)
@@ -26,11 +28,33 @@ validate: $(STAMP)
 lint: $(STAMP)
 	$(DDET) lint
 
-test: $(STAMP)
+# The real udata (the software of data.gouv.fr) for the sandbox: own venv, ~1 min, ~475 MB.
+sandbox-env: $(UDATA_STAMP)
+$(UDATA_STAMP): | $(STAMP)
+	$(DDET) sandbox install
+
+test: $(STAMP) $(UDATA_STAMP)
 	$(BIN)/ruff check ddet_data tests
 	$(BIN)/pytest -q
 	$(DDET) lint
 	$(DDET) build --check
+
+# The main job end to end on a local data.gouv.fr: build, validate, start the sandbox,
+# publish to it, read back and verify, print the dataset URLs, check that a new plan is
+# empty, stop the sandbox.
+demo: $(STAMP) $(UDATA_STAMP)
+	$(DDET) build
+	$(DDET) validate
+	@$(DDET) sandbox start > /dev/null
+	@status=0; export DATAGOUV_API_URL= DATAGOUV_ORGANIZATION= \
+	  DATAGOUV_API_KEY="$$(cat .sandbox/api_key)"; \
+	  $(DDET) publish --target sandbox --yes && \
+	  $(DDET) plan --target sandbox --detailed-exitcode || status=$$?; \
+	  $(DDET) sandbox stop; exit $$status
+
+# Validate, plan, confirm, publish to publish.toml's default_target (TARGET=demo to choose).
+publish: $(STAMP)
+	$(DDET) publish $(if $(TARGET),--target $(TARGET))
 
 # Fast engine vs stock frictionless vs a bare pyarrow parse (1M rows; add BENCH_ARGS=--big
 # for the 1 GB memory check). Figures go to the terminal; generated data to bench/out/.
@@ -41,4 +65,4 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^ddet-data' > constraints.txt
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) .venv-udata .sandbox .pytest_cache .ruff_cache build *.egg-info

@@ -17,6 +17,8 @@ from .errors import DdetError
 
 # udata's DESCRIPTION_SIZE_LIMIT (udata/core/dataset/constants.py, udata 17.18): the
 # dataset form rejects a longer description.
+# Fields that can name a theme in a chart, best first.
+LABEL_FIELDS = ("label_fr", "label", "name", "title")
 DESCRIPTION_LIMIT = 100_000
 BAR_WIDTH = 20
 TYPES_FR = {
@@ -269,7 +271,7 @@ def theme_chart(folder: Path, schemas: dict[str, dict], files: dict[str, list[st
     if len(theme_key) != 1:
         return []
     label_field = next(
-        (f["name"] for f in themes_schema["fields"] if f["name"] in ("label_fr", "label", "name", "title")),
+        (f["name"] for f in themes_schema["fields"] if f["name"] in LABEL_FIELDS),
         theme_key[0],
     )
     themes = {

@@ -13,23 +13,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..docs import render_description
 from ..errors import PublishError
 
-DESCRIPTION_LIMIT = 100_000  # udata's DESCRIPTION_SIZE_LIMIT
-DICTIONARY_HEADING = "## Dictionnaire des données"
-TYPES_FR = {
-    "string": "texte",
-    "integer": "entier",
-    "number": "nombre",
-    "boolean": "booléen",
-    "date": "date",
-    "datetime": "date et heure",
-    "year": "année",
-    "yearmonth": "année-mois",
-    "array": "liste",
-    "object": "objet",
-    "geopoint": "point géographique",
-}
+# The package's own documentation, published as documentation resources. The markers
+# are what `download` maps back to README.md and CHANGELOG.md.
+DOCUMENTS = (
+    (
+        "README.md",
+        "docs/readme",
+        "Dictionnaire des données (README)",
+        "Présentation du paquet, citation, chargement, et chaque champ de chaque table.",
+    ),
+    (
+        "CHANGELOG.md",
+        "docs/changelog",
+        "Journal des modifications (CHANGELOG)",
+        "Lignes ajoutées, retirées et modifiées, et changements de schéma, version par version.",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,22 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
             mimetype="application/json",
         )
     ]
+    for relative, marker, title, text in DOCUMENTS:
+        if (folder / relative).is_file():
+            files.append(
+                make_file(
+                    folder,
+                    relative,
+                    marker,
+                    # udata's default allow-list has no .md: the Markdown travels as .txt.
+                    upload_name=relative.replace(".md", ".txt").lower(),
+                    title=title,
+                    description=text,
+                    type="documentation",
+                    format="md",
+                    mimetype="text/plain",
+                )
+            )
     schemas: dict[str, dict] = {}
     tables: list[tuple[dict, str]] = []
     for resource in descriptor.get("resources", []):
@@ -193,32 +211,12 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
         name=name,
         folder=folder,
         title=descriptor.get("title") or name,
-        description=dataset_description(descriptor.get("description", ""), schemas),
+        description=render_description(folder),
         version=str(descriptor.get("version", "")),
         keywords=tuple(descriptor.get("keywords", [])),
         files=tuple(files),
         temporal_coverage=temporal_coverage(folder, descriptor, schemas, temporal_fields),
     )
-
-
-def dataset_description(description: str, schemas: dict[str, dict]) -> str:
-    """The package's description followed by its data dictionary, within udata's limit."""
-    parts = [description.strip(), "", DICTIONARY_HEADING]
-    for table, schema in schemas.items():
-        parts += ["", f"### {schema.get('title', table)} (`{table}`)", ""]
-        if schema.get("description"):
-            parts += [schema["description"], ""]
-        parts += ["| Champ | Type | Description |", "| --- | --- | --- |"]
-        for field in schema.get("fields", []):
-            text = field.get("description") or field.get("title") or ""
-            text = " ".join(text.split()).replace("|", "\\|")
-            kind = TYPES_FR.get(field.get("type", "string"), field.get("type", ""))
-            parts.append(f"| `{field['name']}` | {kind} | {text} |")
-    text = "\n".join(parts).strip() + "\n"
-    if len(text) > DESCRIPTION_LIMIT:
-        note = "\n\n(Dictionnaire tronqué : voir les schémas publiés avec le jeu de données.)\n"
-        text = text[: DESCRIPTION_LIMIT - len(note)].rsplit("\n", 1)[0] + note
-    return text
 
 
 def temporal_coverage(
