@@ -93,7 +93,7 @@ class FieldCheck:
             return self._string_sure(column)
         if kind in ("integer", "year"):
             if kind == "integer":
-                ok = pc.match_substring_regex(column, _INTEGER)
+                ok = _plain_integers(column)
             else:
                 ok = pc.match_substring_regex(column, _YEAR)
             if not _only(
@@ -109,13 +109,15 @@ class FieldCheck:
                 },
             ):
                 return False  # fmt: skip
-            values = pc.cast(pc.if_else(ok, column, "0"), pa.int64())
-            ok = pc.and_(ok, self._bounds_sure(values, int, strict_equal=False))
+            values = pc.cast(column if ok is True else pc.if_else(ok, column, "0"), pa.int64())
+            bounds = self._bounds_sure(values, int, strict_equal=False)
+            ok = bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
             if "enum" in constraints:
                 members = [self.value_reader(value) for value in constraints["enum"]]
                 if any(not isinstance(m, int) or isinstance(m, bool) for m in members):
                     return False
-                ok = pc.and_(ok, pc.is_in(values, value_set=pa.array(members, pa.int64())))
+                found = pc.is_in(values, value_set=pa.array(members, pa.int64()))
+                ok = found if ok is True else pc.and_(ok, found)
             return ok
         if kind == "number":
             if "enum" in constraints or not self._plain_number() or not self.field.bare_number:
@@ -286,6 +288,19 @@ class FieldCheck:
 
 _PLACEHOLDERS = {"integer": "0", "number": "0", "year": "2000", "date": "2000-01-01",
                  "datetime": "2000-01-01T00:00:00", "time": "00:00:00"}  # fmt: skip
+
+
+def _plain_integers(column: pa.Array) -> pa.Array | bool:
+    """Where a cell is certainly a plain integer that Python's `int` reads alike."""
+    # Arrow's integer syntax is Python's minus whitespace and underscores, plus hex
+    # ("0x1F"), which Python's int() refuses: only a column without x takes the cast.
+    if not pc.any(pc.match_substring(column, "x", ignore_case=True)).as_py():
+        try:
+            pc.cast(column, pa.int64())
+            return True
+        except pa.ArrowInvalid:
+            pass
+    return pc.match_substring_regex(column, _INTEGER)
 
 
 def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
