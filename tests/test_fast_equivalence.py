@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import copy
 import csv
+import datetime as dt
 import json
 import random
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 import pytest
 from frictionless import Package
 from hypothesis import HealthCheck, given, settings
@@ -147,7 +151,9 @@ def test_error_limit_truncates_as_frictionless(tmp_path, limit):
 # Hypothesis: schemas and rows made up together
 
 FIELD_TYPES = {
-    "integer": st.sampled_from(["1", "-2", "03", "1.0", " 4", "x", "", "99999", "+5", "0x1F", "1_0"]),
+    "integer": st.sampled_from(
+        ["1", "-2", "03", "1.0", " 4", "x", "", "99999", "+5", "0x1F", "1_0"]
+    ),
     "number": st.sampled_from(["1.5", "-0.25", "1e3", "nan", "", "abc", "10", "1,5", "0"]),
     "string": st.sampled_from(["a", "bb", "", "ccc", "Éé", "a\nb", "AB-12"]),
     "boolean": st.sampled_from(["true", "false", "True", "0", "yes", ""]),
@@ -204,3 +210,88 @@ def test_engines_agree_on_made_up_tables(tmp_path, case):
         assert_same(package_of(path, schema, "made"), "made", tmp_path)
     except Unsupported:
         pass  # frictionless takes over; the report says so
+
+
+# Parquet: the same table as CSV (pyarrow's writer), frictionless judging the CSV
+
+
+def typed_table(rows: int, seed: int) -> pa.Table:
+    rng = random.Random(seed)
+
+    def maybe(value):
+        return None if rng.random() < 0.05 else value
+
+    ids = [maybe(n) for n in range(1, rows + 1)]
+    for _ in range(rows // 40):  # repeats, some out of order
+        ids[rng.randrange(rows)] = rng.randint(1, rows)
+    return pa.table({
+        "id": pa.array(ids, pa.int64()),
+        "amount": pa.array([maybe(rng.choice([rng.uniform(-5, 105), 1e20, 0.5])) for _ in ids]),
+        "day": pa.array([maybe(dt.date(2020, 1, 1) + dt.timedelta(rng.randint(0, 900)))
+                         for _ in ids], pa.date32()),
+        "flag": pa.array([maybe(rng.random() < 0.5) for _ in ids], pa.bool_()),
+        "status": pa.array([maybe(rng.choice("abc")) for _ in ids]).dictionary_encode(),
+        "code": pa.array([maybe(rng.choice(["AB1", "ab1", "XYZ9", "É1"])) for _ in ids]),
+        "ref": pa.array([maybe(rng.randint(0, 7)) for _ in ids], pa.int32()),
+        "seen": pa.array([maybe(dt.datetime(2021, 5, 4, rng.randint(0, 23), 30)) for _ in ids],
+                         pa.timestamp("s")),
+    })  # fmt: skip
+
+
+PARQUET_SCHEMA = {
+    "fields": [
+        {"name": "id", "type": "integer", "constraints": {"unique": True}},
+        {"name": "amount", "type": "number", "constraints": {"minimum": 0, "maximum": 100}},
+        {"name": "day", "type": "date", "constraints": {"minimum": "2020-06-01"}},
+        {"name": "flag", "type": "boolean", "constraints": {"required": True}},
+        {"name": "status", "type": "string", "constraints": {"enum": ["a", "b"]}},
+        {"name": "code", "type": "string", "constraints": {"pattern": "[A-Z]{2}[0-9]"}},
+        {"name": "ref", "type": "integer"},
+        {"name": "seen", "type": "datetime", "format": "%Y-%m-%d %H:%M:%S.%f"},
+    ],
+    "primaryKey": ["id"],
+    "foreignKeys": [{"fields": ["ref"], "reference": {"resource": "refs", "fields": ["id"]}}],
+}
+
+
+def typed_package(folder: Path, table: pa.Table, fmt: str) -> dict:
+    """The table as Parquet, or as the CSV of what the Parquet file holds (seconds become ms)."""
+    refs = pa.table({"id": pa.array([1, 2, 3, 4, 5], pa.int64())})
+    for name, data in (("data", table), ("refs", refs)):
+        path = folder / f"{name}.parquet"
+        pq.write_table(data, path, row_group_size=97)
+        if fmt == "csv":
+            options = pa_csv.WriteOptions(quoting_style="needed")
+            pa_csv.write_csv(
+                pq.read_table(path), str(folder / f"{name}.csv"), write_options=options
+            )
+    return {"resources": [
+        {"name": "data", "type": "table", "path": f"data.{fmt}", "format": fmt,
+         "schema": PARQUET_SCHEMA},
+        {"name": "refs", "type": "table", "path": f"refs.{fmt}", "format": fmt,
+         "schema": {"fields": [{"name": "id", "type": "integer"}]}},
+    ]}  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_parquet_gives_frictionless_findings_on_the_same_table_as_csv(tmp_path, seed):
+    table = typed_table(rows=400 + 300 * seed, seed=seed)
+    as_csv = typed_package(tmp_path, table, "csv")
+    as_parquet = typed_package(tmp_path, table, "parquet")
+    slow = frictionless_task(as_csv, "data", tmp_path, 100_000)
+    fast = validate_resource_fast(as_parquet["resources"][0], tmp_path, as_parquet, 100_000)
+    assert fast["errors"] == slow["errors"]
+    for key in ("valid", "labels", "warnings"):
+        assert fast[key] == slow[key]
+    for key in ("errors", "rows", "fields"):
+        assert fast["stats"].get(key) == slow["stats"].get(key), key
+    kinds = {error["type"] for error in fast["errors"]}
+    assert {"constraint-error", "unique-error", "primary-key", "foreign-key"} <= kinds
+
+
+def test_a_parquet_column_without_a_csv_form_is_handed_over(tmp_path):
+    pq.write_table(pa.table({"id": pa.array([b"x"], pa.binary())}), tmp_path / "data.parquet")
+    resource = {"name": "data", "path": "data.parquet", "format": "parquet",
+                "schema": {"fields": [{"name": "id", "type": "string"}]}}  # fmt: skip
+    with pytest.raises(Unsupported, match="binary"):
+        validate_resource_fast(resource, tmp_path)

@@ -1,4 +1,4 @@
-"""The fast engine: frictionless's findings on a CSV resource, from Arrow batches.
+"""The fast engine: frictionless's findings on a CSV or Parquet resource, from Arrow batches.
 
 `validate_resource_fast` streams the file in batches of string columns
 (fast_source), tests every column at once and hands the doubtful cells to
@@ -27,7 +27,14 @@ import pyarrow as pa
 from .fast_cells import FieldCheck
 from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
 from .fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
-from .fast_source import Batch, CsvSource, NeedsExactReader, open_csv_source
+from .fast_source import (
+    Batch,
+    CsvSource,
+    NeedsExactReader,
+    ParquetSource,
+    open_csv_source,
+    open_parquet_source,
+)
 
 __all__ = ["Unsupported", "validate_resource_fast"]
 
@@ -43,7 +50,7 @@ def validate_resource_fast(
     limit_errors: int = 1000,
     progress: Callable[[int], None] | None = None,
 ) -> dict:
-    """One task of frictionless's report for a CSV `resource`, or `Unsupported`."""
+    """One task of frictionless's report for a CSV or Parquet `resource`, or `Unsupported`."""
     _skip_pandas_probe()
     try:
         return _validate(resource, Path(basepath), package, limit_errors, progress, exact=False)
@@ -150,7 +157,9 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
 class _Table:
     """A resource opened for checking: its source, header, field checks and keys."""
 
-    def __init__(self, source: CsvSource, schema: Any, header: Any, name: str | None):
+    def __init__(
+        self, source: CsvSource | ParquetSource, schema: Any, header: Any, name: str | None
+    ):
         self.source = source
         self.schema = schema
         self.header = header
@@ -209,8 +218,8 @@ def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Tab
     from frictionless.table import Header
 
     fmt = resource.get("format") or Path(str(resource.get("path", ""))).suffix.lstrip(".")
-    if fmt != "csv":
-        raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV)")
+    if fmt not in ("csv", "parquet"):
+        raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
     where = resource.get("path")
     if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
         raise Unsupported("the data is not one local file")
@@ -231,7 +240,7 @@ def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Tab
         schema = Schema.from_descriptor(copy.deepcopy(descriptor))
     except Exception as exc:  # frictionless reports invalid schemas itself
         raise Unsupported(f"schema not understood: {exc}") from exc
-    source = open_csv_source(path, resource)
+    source = open_parquet_source(path) if fmt == "parquet" else open_csv_source(path, resource)
     header = Header(source.labels, fields=schema.fields, row_numbers=[1], ignore_case=False)
     return _Table(source, schema, header, resource.get("name"))
 
