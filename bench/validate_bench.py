@@ -5,9 +5,11 @@
 Generates, under bench/out/, a package of two CSV tables: `facts` (N rows, 8 columns:
 a unique integer key, bounded numbers and integers, dates, booleans, enum and
 patterned strings, and a foreign key) and `regions`, which `facts` references. A
-second copy carries errors in 1% of its rows. Each command runs as a whole process,
-the commands taking turns K times; the script prints the median wall time, the ratio
-to the fast engine and the peak resident memory of each.
+second copy carries errors in 1% of its rows, a third holds the same tables as Parquet.
+Each command runs as a whole process, the commands taking turns K times; the script
+prints the median wall time, the ratio to the reference (the CLI the issue names,
+`ddet-data validate --engine fast --json`) and the peak resident memory of each. A
+command that fails shows the last line of its error output.
 
 `--big` adds a memory check of the fast engine on a ~1 GB CSV (slow to generate).
 """
@@ -26,11 +28,16 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 REGIONS = 1000
+CLI = "ddet-data validate --engine fast"
+MODULE = "fast engine (python -m)"
+PARSE = "bare pyarrow parse"
+FRICTIONLESS = "frictionless validate"
 STATUSES = ["draft", "open", "closed", "archived"]
 
 FACTS_SCHEMA = {
@@ -129,8 +136,24 @@ def write_csv(path: Path, columns: dict[str, np.ndarray]) -> None:
     pa_csv.write_csv(table, str(path), write_options=options)
 
 
+def write_parquet_package(folder: Path, csv_descriptor: Path) -> Path:
+    """The same tables as Parquet, typed as pyarrow reads the CSV, beside the CSV package."""
+    descriptor = json.loads(csv_descriptor.read_text(encoding="utf-8"))
+    for resource in descriptor["resources"]:
+        table = pa_csv.read_csv(str(csv_descriptor.parent / resource["path"]))
+        resource["path"] = resource["path"].replace(".csv", ".parquet")
+        resource["format"] = "parquet"
+        pq.write_table(table, folder / resource["path"])
+    path = folder / "datapackage-parquet.json"
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    return path
+
+
 def write_big_package(folder: Path, target_bytes: int) -> Path:
     """~target_bytes of facts, written in chunks so the generator stays small too."""
+    descriptor = folder / "datapackage.json"
+    if descriptor.exists() and (folder / "facts.csv").stat().st_size >= target_bytes:
+        return descriptor  # the generator is seeded: the same file as last time
     folder.mkdir(parents=True, exist_ok=True)
     path = write_package(folder, 1000)
     chunk_rows = 1_000_000
@@ -147,67 +170,77 @@ def write_big_package(folder: Path, target_bytes: int) -> Path:
     return path
 
 
-def run(command: list[str]) -> tuple[float, float, int]:
-    """Wall seconds, peak RSS in MB, and exit code of one whole process.
+def run(command: list[str]) -> tuple[float, float, int, str]:
+    """Wall seconds, peak RSS in MB, exit code and last error line of one whole process.
 
     The peak comes from /usr/bin/time: a child forked from this (large) process would
     inherit its high-water mark in getrusage.
     """
-    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+    with (
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as rss,
+        tempfile.TemporaryFile("w+") as stderr,
+    ):
         started = time.perf_counter()
         code = subprocess.call(
             ["/usr/bin/time", "-q", "-f", "%M", "-o", rss.name, *command],
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=stderr,
         )
         seconds = time.perf_counter() - started
         kilobytes = int((rss.read().strip().splitlines() or ["0"])[-1])
-    return seconds, kilobytes / 1024, code
+        stderr.seek(0)
+        last_line = ([line for line in stderr.read().splitlines() if line.strip()] or [""])[-1]
+    return seconds, kilobytes / 1024, code, last_line
 
 
 def commands(descriptor: Path, limit_errors: int) -> dict[str, list[str]]:
     python = str(BIN / "python")
     facts = str(descriptor.parent / "facts.csv")
     parse = f"import pyarrow.csv as c; c.read_csv({facts!r})"
-    found = {
-        "fast engine (python -m)": [python, "-m", "ddet_data.validate.fast", str(descriptor),
-                                    "--limit-errors", str(limit_errors)],
-        "frictionless validate": [str(BIN / "frictionless"), "validate", "--json",
-                                  "--limit-errors", str(limit_errors), str(descriptor)],
-        "bare pyarrow parse": [python, "-c", parse],
+    return {
+        CLI: [str(BIN / "ddet-data"), "validate", "--engine", "fast", "--json",
+              "--limit-errors", str(limit_errors), str(descriptor)],
+        MODULE: [python, "-m", "ddet_data.validate.fast", str(descriptor),
+                 "--limit-errors", str(limit_errors)],
+        FRICTIONLESS: [str(BIN / "frictionless"), "validate", "--json",
+                       "--limit-errors", str(limit_errors), str(descriptor)],
+        PARSE: [python, "-c", parse],
     }  # fmt: skip
-    ddet = BIN / "ddet-data"
-    if ddet.exists():
-        found["ddet-data validate --engine fast"] = [
-            str(ddet), "validate", "--engine", "fast", "--json",
-            "--limit-errors", str(limit_errors), str(descriptor),
-        ]  # fmt: skip
-    return found
 
 
 def bench(title: str, descriptor: Path, turns: int, limit_errors: int, skip: set[str]) -> dict:
-    print(f"\n## {title}  ({descriptor.parent.name}, facts.csv "
-          f"{(descriptor.parent / 'facts.csv').stat().st_size / 1e6:.0f} MB)")  # fmt: skip
+    data = descriptor.parent / "facts.csv"
+    if "parquet" in descriptor.name:
+        data = data.with_suffix(".parquet")
+    print(f"\n## {title}  ({descriptor.parent.name}, {data.name} "
+          f"{data.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
     todo = {
         name: cmd for name, cmd in commands(descriptor, limit_errors).items() if name not in skip
     }
     times: dict[str, list[float]] = {name: [] for name in todo}
     memory: dict[str, float] = {name: 0.0 for name in todo}
     codes: dict[str, int] = {}
+    failures: dict[str, str] = {}
     for _ in range(turns):
         for name, command in todo.items():
-            seconds, rss, code = run(command)
+            seconds, rss, code, last_line = run(command)
             times[name].append(seconds)
             memory[name] = max(memory[name], rss)
             codes[name] = code
-    reference = statistics.median(times["fast engine (python -m)"])
-    print(f"{'command':36} {'median s':>9} {'x fast':>8} {'peak MB':>8} {'exit':>5}")
+            if code not in (0, 3):  # 3: the data is invalid, as expected with errors
+                failures[name] = last_line
+    reference = statistics.median(times[CLI])
+    print(f"{'command':36} {'median s':>9} {'x ref':>8} {'peak MB':>8} {'exit':>5}")
     for name in todo:
         median = statistics.median(times[name])
         print(
-            f"{name:36} {median:9.2f} {median / reference:8.1f} {memory[name]:8.0f} {codes[name]:5}"
+            f"{name:36} {median:9.2f} {median / reference:8.2f} {memory[name]:8.0f} {codes[name]:5}"
         )
-    return {name: statistics.median(values) for name, values in times.items()}
+    for name, line in failures.items():
+        print(f"  {name} failed: {line}")
+    medians = {name: statistics.median(values) for name, values in times.items()}
+    medians["peak MB"] = memory[CLI]
+    return medians
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,16 +254,25 @@ def main(argv: list[str] | None = None) -> int:
 
     clean = write_package(OUT / "clean", options.rows)
     spoiled = write_package(OUT / "errors", options.rows, error_share=0.01)
+    parquet = write_parquet_package(OUT / "clean", clean)
     # Errors are counted in full (no early stop) so the 1% case costs what it costs.
     everything = options.rows * 2
     clean_times = bench("valid data", clean, options.turns, 1000, skip)
     error_times = bench("1% of rows with errors (no error limit)", spoiled, options.turns,
                         everything, skip)  # fmt: skip
-    fast = "fast engine (python -m)"
-    print(f"\nfast engine, 1% errors vs valid: {error_times[fast] / clean_times[fast]:.2f}x")
+    parquet_times = bench("valid data as Parquet", parquet, options.turns, 1000,
+                          skip | {FRICTIONLESS, PARSE})  # fmt: skip
+    print("\n## against the targets (the CLI, valid data)")
+    if FRICTIONLESS in clean_times:
+        speedup = clean_times[FRICTIONLESS] / clean_times[CLI]
+        print(f"faster than frictionless: {speedup:.1f}x (target >= 20x, aim 50x)")
+    print(f"slower than a bare parse: {clean_times[CLI] / clean_times[PARSE]:.2f}x (target <= 3x)")
+    print(f"1% errors vs valid: {error_times[CLI] / clean_times[CLI]:.2f}x (target <= 2x)")
+    print(f"Parquet vs CSV: {parquet_times[CLI] / clean_times[CLI]:.2f}x")
     if options.big:
         big = write_big_package(OUT / "big", 1_000_000_000)
-        bench("memory on a ~1 GB CSV", big, 1, 1000, {"frictionless validate"})
+        big_times = bench("memory on a ~1 GB CSV", big, 1, 1000, {FRICTIONLESS})
+        print(f"peak memory on ~1 GB: {big_times['peak MB']:.0f} MB (target < 500 MB)")
     return 0
 
 
