@@ -42,8 +42,9 @@ def assert_every_field_documented(folder, text):
             )
             assert row is not None, f"{table}.{field['name']} is not in the dictionary"
             assert f"({field['type']})" in row
-            assert " ".join(field["description"].split()) in row
-            assert f"`{field['example']}`" in row
+            # A Markdown table cell escapes its pipes.
+            assert " ".join(field["description"].split()).replace("|", "\\|") in row
+            assert f"`{field['example']}`".replace("|", "\\|") in row
             assert ("| oui |" in row) == field["constraints"]["required"]
             for value in field["constraints"].get("enum", []):
                 assert f"- `{value}` : {field['enumDescriptions'][value]}" in part

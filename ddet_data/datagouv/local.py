@@ -153,7 +153,7 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
                     title=title,
                     description=text,
                     type="documentation",
-                    format="md",
+                    format="txt",  # what udata records for a .txt upload
                     mimetype="text/plain",
                 )
             )
