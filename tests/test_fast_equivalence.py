@@ -152,7 +152,7 @@ def test_error_limit_truncates_as_frictionless(tmp_path, limit):
 
 FIELD_TYPES = {
     "integer": st.sampled_from(
-        ["1", "-2", "03", "1.0", " 4", "x", "", "99999", "+5", "0x1F", "1_0"]
+        ["1", "-2", "03", "1.0", " 4", "x", "", "99999", "+5", "0x1F", "0X1f", "1_0"]
     ),
     "number": st.sampled_from(["1.5", "-0.25", "1e3", "nan", "", "abc", "10", "1,5", "0"]),
     "string": st.sampled_from(["a", "bb", "", "ccc", "Éé", "a\nb", "AB-12"]),

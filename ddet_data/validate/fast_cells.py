@@ -49,6 +49,7 @@ class FieldCheck:
         self.constraints = dict(field.constraints or {})
         self.required = bool(self.constraints.get("required"))
         self._cache: dict[Any, tuple[Any, dict | None]] = {}
+        self._cast: tuple[pa.Array, pa.Array] | None = None
 
     # The exact reader
 
@@ -92,8 +93,12 @@ class FieldCheck:
         if kind == "string":
             return self._string_sure(column)
         if kind in ("integer", "year"):
+            values = None
             if kind == "integer":
                 ok = _plain_integers(column)
+                if ok.type == pa.int64():
+                    values, ok = ok, True
+                    self._cast = (column, values)  # the key values, when no cell is missing
             else:
                 ok = pc.match_substring_regex(column, _YEAR)
             if not _only(
@@ -109,7 +114,8 @@ class FieldCheck:
                 },
             ):
                 return False  # fmt: skip
-            values = pc.cast(column if ok is True else pc.if_else(ok, column, "0"), pa.int64())
+            if values is None:
+                values = pc.cast(pc.if_else(ok, column, "0"), pa.int64())
             bounds = self._bounds_sure(values, int, strict_equal=False)
             ok = bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
             if "enum" in constraints:
@@ -282,6 +288,8 @@ class FieldCheck:
         if self.type == "date":
             _, days = _iso_dates(pc.if_else(mask, column.fill_null(""), "1970-01-01"))
             return days.to_numpy(zero_copy_only=False).astype(np.int64)
+        if self._cast is not None and self._cast[0] is column and valid_sure.all():
+            return self._cast[1].to_numpy(zero_copy_only=False).copy()
         text = pc.if_else(mask, column.fill_null(""), "0")
         return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).copy()
 
@@ -290,14 +298,15 @@ _PLACEHOLDERS = {"integer": "0", "number": "0", "year": "2000", "date": "2000-01
                  "datetime": "2000-01-01T00:00:00", "time": "00:00:00"}  # fmt: skip
 
 
-def _plain_integers(column: pa.Array) -> pa.Array | bool:
-    """Where a cell is certainly a plain integer that Python's `int` reads alike."""
+def _plain_integers(column: pa.Array) -> pa.Array:
+    """The cells as int64 when all are integers Python's `int` reads alike; else a mask
+    of the cells that certainly are."""
     # Arrow's integer syntax is Python's minus whitespace and underscores, plus hex
     # ("0x1F"), which Python's int() refuses: only a column without x takes the cast.
-    if not pc.any(pc.match_substring(column, "x", ignore_case=True)).as_py():
+    # (Two plain searches: ignore_case would go through the regex engine.)
+    if not any(pc.any(pc.match_substring(column, x)).as_py() for x in "xX"):
         try:
-            pc.cast(column, pa.int64())
-            return True
+            return pc.cast(column, pa.int64())
         except pa.ArrowInvalid:
             pass
     return pc.match_substring_regex(column, _INTEGER)
