@@ -250,10 +250,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
 
     def finding(index: int) -> RowFinding:
         if index not in findings:
-            cells = batch.ragged.get(index)
-            if cells is None:
-                cells = [column[index].as_py() for column in batch.columns]
-            findings[index] = RowFinding(batch.start + index, list(cells))
+            findings[index] = RowFinding(batch.start + index, [])  # cells filled at the end
         return findings[index]
 
     blank = np.ones(batch.num_rows, dtype=bool)
@@ -334,7 +331,18 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                 "reference_name": group["resource"],
                 "reference_field_names": group["reference_fields"],
             }
-    return [findings[index] for index in sorted(findings)]
+    found = [findings[index] for index in sorted(findings)]
+    _fill_cells(found, batch)
+    return found
+
+
+def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
+    """The text cells of the rows with findings, a column at a time."""
+    positions = pa.array([finding.index - batch.start for finding in found], pa.int64())
+    columns = [column.take(positions).to_pylist() for column in batch.columns]
+    for row, finding in enumerate(found):
+        cells = batch.ragged.get(finding.index - batch.start)
+        finding.cells = list(cells) if cells is not None else [column[row] for column in columns]
 
 
 def _take(values: np.ndarray | pa.Array, positions: np.ndarray) -> np.ndarray | pa.Array:
