@@ -14,14 +14,14 @@ from pathlib import Path
 
 from .docs import write_docs
 from .errors import BuildError
-from .package import write_package
+from .package import read_json, write_package
 from .project import Project, load_specs
 from .schemas import load_schemas
 from .sources.interviews import load_interviews, load_people, people_rows
 from .sources.issues import load_issues
 from .sources.opsn import load_opsn
 from .themes import detect_themes, load_themes, theme_rows
-from .validate import Target, read_json, resolve_schemas, validate_targets
+from .validate import Target, resolve_schemas, validate_targets
 from .validate.report import error_rows
 
 

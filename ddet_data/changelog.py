@@ -16,11 +16,11 @@ Nothing here reads the clock: an entry is dated by its version only.
 from __future__ import annotations
 
 import csv
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DdetError
+from .package import read_json
 
 MAJOR, MINOR, PATCH = 3, 2, 1
 LEVEL_NAMES = {MAJOR: "majeure", MINOR: "mineure", PATCH: "corrective"}
@@ -108,23 +108,16 @@ class PackageChanges:
 # -- reading a package folder ----------------------------------------------------------
 
 
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ChangelogError(f"{path}: cannot read ({exc})") from exc
-
-
 def package_tables(folder: Path) -> tuple[dict, dict[str, tuple[dict, Path]]]:
     """The descriptor and, per table, its schema and CSV path."""
-    descriptor = read_json(folder / "datapackage.json")
+    descriptor = read_json(folder / "datapackage.json", ChangelogError)
     tables = {}
     for resource in descriptor.get("resources", []):
         if resource.get("format") != "csv" or "schema" not in resource:
             continue
         schema = resource["schema"]
         if isinstance(schema, str):
-            schema = read_json(folder / schema)
+            schema = read_json(folder / schema, ChangelogError)
         tables[resource["name"]] = (schema, folder / resource["path"])
     return descriptor, tables
 

@@ -8,12 +8,12 @@ else: no clock, no README or CHANGELOG, so two builds give the same bytes and
 from __future__ import annotations
 
 import csv
-import json
 from collections import Counter
 from pathlib import Path
 
 from .changelog import latest_entry
 from .errors import DdetError
+from .package import read_json
 
 # udata's DESCRIPTION_SIZE_LIMIT (udata/core/dataset/constants.py, udata 17.18): the
 # dataset form rejects a longer description.
@@ -56,23 +56,16 @@ class DocsError(DdetError):
 # -- reading ---------------------------------------------------------------------------
 
 
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DocsError(f"{path}: cannot read ({exc})") from exc
-
-
 def read_package(folder: Path) -> tuple[dict, dict[str, dict], dict[str, list[str]]]:
     """Descriptor, schemas by table, and the files of each table (in descriptor order)."""
-    descriptor = read_json(folder / "datapackage.json")
+    descriptor = read_json(folder / "datapackage.json", DocsError)
     schemas: dict[str, dict] = {}
     files: dict[str, list[str]] = {}
     for resource in descriptor.get("resources", []):
         table = resource.get("table", resource.get("name"))
         files.setdefault(table, []).append(resource["path"])
         if isinstance(resource.get("schema"), str):
-            schemas[table] = read_json(folder / resource["schema"])
+            schemas[table] = read_json(folder / resource["schema"], DocsError)
         elif isinstance(resource.get("schema"), dict):
             schemas[table] = resource["schema"]
     return descriptor, schemas, {t: files[t] for t in schemas}
@@ -502,9 +495,11 @@ def write_docs(staging_dir: Path, committed_dir: Path | None) -> str:
         else None
     )
     changes = compare_packages(committed, staging_dir)
-    old_version = read_json(committed / "datapackage.json").get("version") if committed else None
+    old_version = (
+        read_json(committed / "datapackage.json", DocsError).get("version") if committed else None
+    )
     version = next_version(old_version, changes)
-    descriptor = read_json(staging_dir / "datapackage.json")
+    descriptor = read_json(staging_dir / "datapackage.json", DocsError)
     if descriptor.get("version") != version:
         descriptor["version"] = version
         (staging_dir / "datapackage.json").write_text(dump_json(descriptor), encoding="utf-8")

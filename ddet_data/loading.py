@@ -9,7 +9,6 @@ result is cast to the schema, so both files give the same table.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import DdetError
-from .package import arrow_schema
+from .package import arrow_schema, read_json
 from .yamlio import did_you_mean
 
 # The committed packages, next to the code in a checkout or an editable install.
@@ -66,7 +65,7 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
         root = root.parent
     for folder in (root, root / package):
         descriptor = folder / "datapackage.json"
-        if descriptor.is_file() and read_json(descriptor).get("name") == package:
+        if descriptor.is_file() and read_json(descriptor, NotFoundLocally).get("name") == package:
             return folder
     known = package_names(root)
     hint = did_you_mean(package, known) if known else None
@@ -78,21 +77,14 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
 
 def package_names(root: Path) -> list[str]:
     if (root / "datapackage.json").is_file():
-        return [read_json(root / "datapackage.json").get("name", root.name)]
+        return [read_json(root / "datapackage.json", NotFoundLocally).get("name", root.name)]
     if not root.is_dir():
         return []
     return sorted(
-        read_json(d / "datapackage.json").get("name", d.name)
+        read_json(d / "datapackage.json", NotFoundLocally).get("name", d.name)
         for d in root.iterdir()
         if (d / "datapackage.json").is_file()
     )
-
-
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotFoundLocally(f"{path}: cannot read this JSON file ({exc})") from exc
 
 
 def table_names(descriptor: dict) -> list[str]:
@@ -107,7 +99,7 @@ def table_names(descriptor: dict) -> list[str]:
 
 def find_table(package: str, table: str, source: str | Path | None = None) -> TableRef:
     folder = package_folder(package, source)
-    descriptor = read_json(folder / "datapackage.json")
+    descriptor = read_json(folder / "datapackage.json", NotFoundLocally)
     resources = tuple(
         r
         for r in descriptor.get("resources", [])
@@ -122,7 +114,7 @@ def find_table(package: str, table: str, source: str | Path | None = None) -> Ta
         )
     schema = next((r["schema"] for r in resources if "schema" in r), None)
     if isinstance(schema, str):
-        schema = read_json(folder / schema)
+        schema = read_json(folder / schema, NotFoundLocally)
     if not isinstance(schema, dict):
         raise NotFoundLocally(f"{folder}: table {table!r} has no Table Schema")
     return TableRef(package, table, folder, resources, schema)
@@ -243,7 +235,7 @@ def catalog(source: str | Path | None = None) -> pd.DataFrame:
             raise NotFoundLocally(f"no package in {root} (run 'ddet-data build' or download one)")
     records = []
     for folder in roots:
-        descriptor = read_json(folder / "datapackage.json")
+        descriptor = read_json(folder / "datapackage.json", NotFoundLocally)
         for table in table_names(descriptor):
             ref = find_table(descriptor["name"], table, folder)
             records.append(

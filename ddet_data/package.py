@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import BuildError
+from .errors import BuildError, DdetError
 
 LICENSE = {
     "name": "etalab-2.0",
@@ -58,6 +58,18 @@ class PackageSpec:
 def dump_json(data: Any) -> str:
     """The one JSON form the project writes: stable, readable, UTF-8, final newline."""
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def read_json(path: Path, error: type[DdetError] = DdetError) -> dict:
+    """Read a JSON file the project wrote or reads, failing as `error` with file and line."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise error(f"{path}: no such file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read it ({exc})") from exc
+    except json.JSONDecodeError as exc:
+        raise error(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from exc
 
 
 def sort_rows(rows: list[dict], schema: dict) -> list[dict]:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..docs import render_description
 from ..errors import PublishError
+from ..package import read_json
 
 # The package's own documentation, published as documentation resources. The markers
 # are what `download` maps back to README.md and CHANGELOG.md.
@@ -81,15 +81,6 @@ def file_facts(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise PublishError(f"{path}: no such file (run 'ddet-data build')") from exc
-    except json.JSONDecodeError as exc:
-        raise PublishError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from exc
-
-
 def slug_name(name: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
 
@@ -121,7 +112,7 @@ def make_file(folder: Path, relative: str, marker: str, upload_name: str, **meta
 def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPackage:
     """The files of one package folder, in upload order: documentation first."""
     folder = folder.parent if folder.name == "datapackage.json" else folder
-    descriptor = read_json(folder / "datapackage.json")
+    descriptor = read_json(folder / "datapackage.json", PublishError)
     name = descriptor.get("name")
     if not name:
         raise PublishError(f"{folder / 'datapackage.json'}: the package has no name")
@@ -164,7 +155,7 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
         tables.append((resource, table))
         if resource.get("format") == "csv" and isinstance(resource.get("schema"), str):
             relative = resource["schema"]
-            schema = read_json(folder / relative)
+            schema = read_json(folder / relative, PublishError)
             schemas[table] = schema
             files.append(
                 make_file(

@@ -6,12 +6,12 @@ cannot be read at all (a missing file, a descriptor that is not JSON).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DdetError
+from ..package import read_json
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -26,19 +26,10 @@ class Target:
     basepath: Path
 
 
-def read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DdetError(f"{path}: no such file") from exc
-    except json.JSONDecodeError as exc:
-        raise DdetError(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from exc
-
-
 def resolve_schemas(package: dict, basepath: Path) -> dict:
     for resource in package["resources"]:
         if isinstance(resource.get("schema"), str):
-            resource["schema"] = read_json(basepath / resource["schema"])
+            resource["schema"] = read_json(basepath / resource["schema"], DdetError)
     return package
 
 
@@ -57,7 +48,7 @@ def load_target(path: Path, schema: Path | None = None) -> Target:
             "schema": str(schema.resolve()),
         }
         return Target(resolve_schemas({"resources": [resource]}, path.parent), path.parent)
-    descriptor = read_json(path)
+    descriptor = read_json(path, DdetError)
     if "resources" not in descriptor:
         if "path" not in descriptor:
             raise DdetError(f"{path}: neither a data package nor a resource descriptor")
