@@ -65,7 +65,7 @@ def write_packages(project: Project, folder: Path) -> BuildResult:
         if unknown:
             raise BuildError(f"package {spec.name}: no source produces table(s) {sorted(unknown)}")
         package_dir = folder / spec.name
-        write_package(package_dir, spec, tables, schemas, sources=[])
+        write_package(package_dir, spec, tables, schemas)
         # Version, CHANGELOG.md and README.md follow from comparing with the committed package.
         write_docs(package_dir, project.datapackages / spec.name)
         descriptor = read_json(package_dir / "datapackage.json")

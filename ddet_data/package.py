@@ -52,6 +52,7 @@ class PackageSpec:
     keywords: list[str]
     created: str
     tables: list[str]
+    sources: list[dict]
     version: str = "1.0.0"
 
 
@@ -191,7 +192,6 @@ def write_package(
     spec: PackageSpec,
     tables: dict[str, list[dict]],
     schemas: dict[str, dict],
-    sources: list[dict],
 ) -> dict:
     """Write a whole package into `folder` (which should be empty) and return its descriptor."""
     resources = []
@@ -208,7 +208,7 @@ def write_package(
         "created": spec.created,
         "keywords": spec.keywords,
         "contributors": CONTRIBUTORS,
-        "sources": sources,
+        "sources": spec.sources,
         "resources": resources,
     }
     (folder / "datapackage.json").write_text(dump_json(descriptor), encoding="utf-8")

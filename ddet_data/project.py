@@ -11,7 +11,7 @@ from .errors import SourceError
 from .package import PackageSpec
 from .yamlio import check_keys, load_yaml
 
-PACKAGE_KEYS = ("title", "description", "keywords", "created", "tables")
+PACKAGE_KEYS = ("title", "description", "keywords", "created", "tables", "sources")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,7 @@ def load_specs(project: Project) -> dict[str, PackageSpec]:
             keywords=list(entry["keywords"]),
             created=created_timestamp(str(entry["created"])),
             tables=list(entry["tables"]),
+            sources=[dict(source) for source in entry["sources"]],
         )
     return specs
 

@@ -149,7 +149,8 @@ def make(folder: Path, name="ddet-newsletter", tables=None, schemas=None, versio
         keywords=["essai"],
         created="2026-11-29T00:00:00Z",
         tables=list(tables),
+        sources=[],
         version=version,
     )
-    write_package(folder, spec, tables, schemas, sources=[])
+    write_package(folder, spec, tables, schemas)
     return folder

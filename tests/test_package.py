@@ -48,11 +48,12 @@ SPEC = PackageSpec(
     keywords=["x"],
     created="2026-11-29T00:00:00Z",
     tables=["things"],
+    sources=[{"title": "Une source"}],
 )
 
 
 def build(folder):
-    return write_package(folder, SPEC, {"things": ROWS}, {"things": SCHEMA}, sources=[])
+    return write_package(folder, SPEC, {"things": ROWS}, {"things": SCHEMA})
 
 
 def test_two_builds_are_byte_identical(tmp_path):
