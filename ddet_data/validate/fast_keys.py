@@ -224,7 +224,7 @@ class IntKeys:
                     return
             self._segments.append((first, last, row, None, None))
         else:
-            self._segments.append((first, last, None, values.copy(), rows.astype(np.int64)))
+            self._segments.append((first, last, None, values.copy(), rows.astype(np.uint32)))
         self._firsts.append(first)
 
     def _find(self, wanted: np.ndarray) -> np.ndarray:
