@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ddet_data.validate import fast_source
 from ddet_data.validate.fast import Unsupported, validate_resource_fast
 from ddet_data.validate.fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
+from ddet_data.validate.fast_schema import FieldSpec, read_light_schema
 
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
 
@@ -145,3 +150,82 @@ def test_an_ascii_file_in_utf7_is_still_detected_and_handed_over(tmp_path):
     (tmp_path / "data.csv").write_bytes(text.encode("utf-7"))
     with pytest.raises(Unsupported, match="encoding utf-7"):
         validate_resource_fast(resource(), tmp_path)
+
+
+# Reading schemas, dialects and encodings without importing frictionless
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"name": "a", "type": kind}
+        for kind in ("string", "integer", "number", "boolean", "date", "datetime", "time", "year")
+    ]
+    + [
+        {"name": "a", "type": "any"},
+        {"name": "a", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]},
+        {"name": "a", "type": "number", "decimalChar": ",", "groupChar": " ", "bareNumber": False},
+        {"name": "a", "type": "string", "format": "email", "constraints": {"maxLength": 3}},
+    ],
+)
+def test_a_light_field_reads_as_frictionless_field(field):
+    from frictionless import Schema
+
+    descriptor = {"fields": [field], "missingValues": ["", "NA"]}
+    light = read_light_schema(descriptor).fields[0]
+    built = FieldSpec.from_frictionless(Schema.from_descriptor(descriptor).fields[0])
+    light.schema = built.built = None
+    assert light == built
+
+
+@pytest.mark.parametrize(
+    "descriptor",
+    [
+        {"fields": [{"name": "a", "type": "integer", "constraints": {"pattern": "x"}}]},
+        {"fields": [{"name": "a", "type": "geopoint"}]},
+        {"fields": [{"name": "a", "type": "string", "rdfType": "x"}]},
+        {"fields": [{"name": "a"}, {"name": "a"}]},
+        {"fields": [{"name": "a", "type": "integer", "constraints": {"required": "yes"}}]},
+        {"fields": [{"name": "a", "type": "string"}], "uniqueKeys": [["a"]]},
+    ],
+)
+def test_schemas_beyond_the_light_reader_go_to_frictionless(descriptor):
+    assert read_light_schema(descriptor) is None
+
+
+@pytest.mark.parametrize(
+    "sample",
+    ["a,b\n1,2\n", "a;b\n1;2\n", 'a,"b"\n"1,5",2\n', "a\tb\n1\t2\n", "a\n1\n", "", "a, b\n1, 2\n",
+     "'a','b'\n'1','2'\n", "a|b\r\n1|2\r\n"],
+)  # fmt: skip
+def test_sniffed_dialect_is_frictionless_dialect(sample):
+    lines = sample.splitlines(keepends=True)
+    ours = fast_source._sniffed_dialect(lines)
+    theirs = fast_source._dialect_by_frictionless({}, {}, lines)
+    for key in ("delimiter", "quotechar", "escapechar", "doublequote", "lineterminator",
+                "quoting", "skipinitialspace"):  # fmt: skip
+        assert getattr(ours, key) == getattr(theirs, key), key
+
+
+@pytest.mark.parametrize(
+    "text, encoding",
+    [("id,name\n1,café\n" * 30, "utf-8"), ("id,name\n1,café\n" * 30, "cp1252"),
+     ("\ufeffid\n1\n", "utf-8"), ("a,b\n" + "1,Zürich 東京\n" * 50, "utf-16"),
+     ("x,é\n", "latin-1")],
+)  # fmt: skip
+def test_encoding_detection_is_frictionless(text, encoding):
+    from frictionless import Detector
+
+    buffer = text.encode(encoding)
+    assert fast_source.detect_encoding(buffer) == Detector().detect_encoding(buffer)
+
+
+def test_a_clean_csv_is_validated_without_importing_frictionless(folder):
+    code = (
+        "import sys; from pathlib import Path; "
+        "from ddet_data.validate.fast import validate_resource_fast as v; "
+        f"task = v({resource()!r}, Path({str(folder)!r})); "
+        "print(task['valid'], 'frictionless' in sys.modules, 'pandas' in sys.modules)"
+    )
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["True", "False", "False"]

@@ -29,6 +29,7 @@ import pyarrow as pa
 from .fast_cells import FieldCheck
 from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
 from .fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
+from .fast_schema import FieldSpec, read_light_schema
 from .fast_source import (
     Batch,
     CsvSource,
@@ -94,7 +95,7 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
         _read_lookup(group, resource, table, Path(basepath), package)
         for group in table.foreign_keys
     ]
-    header_errors = [error.to_dict() for error in table.header.errors]
+    header_errors = list(table.header_errors)
     findings: list[RowFinding] = []
     known = len(header_errors)
     rows = 0
@@ -160,12 +161,16 @@ class _Table:
     """A resource opened for checking: its source, header, field checks and keys."""
 
     def __init__(
-        self, source: CsvSource | ParquetSource, schema: Any, header: Any, name: str | None
+        self,
+        source: CsvSource | ParquetSource,
+        schema: Any,
+        fields: list[FieldSpec],
+        header_errors: list[dict],
+        name: str | None,
     ):
         self.source = source
-        self.schema = schema
-        self.header = header
-        fields = header.get_expected_fields()
+        self.schema = schema  # a LightSchema, or frictionless's Schema
+        self.header_errors = header_errors
         self.checks = [FieldCheck(field, position) for position, field in enumerate(fields)]
         names = [field.name for field in fields]
         self.width = len(fields)
@@ -215,10 +220,7 @@ def _key_of(parts: list[tuple[Any, np.ndarray]], present: np.ndarray, seen: Any)
     return hash_keys([(_take(values, present), nulls[present]) for values, nulls in parts])
 
 
-def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Table:
-    from frictionless import Schema
-    from frictionless.table import Header
-
+def _open_table(resource: dict, basepath: Path) -> _Table:
     fmt = resource.get("format") or Path(str(resource.get("path", ""))).suffix.lstrip(".")
     if fmt not in ("csv", "parquet"):
         raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
@@ -238,13 +240,22 @@ def _open_table(resource: dict, basepath: Path, only_keys: bool = False) -> _Tab
         raise Unsupported(f"schema properties {sorted(unknown)}")
     if descriptor.get("fieldsMatch", "exact") != "exact":
         raise Unsupported(f"fieldsMatch {descriptor['fieldsMatch']!r}")
+    light = read_light_schema(descriptor)
+    source = open_parquet_source(path) if fmt == "parquet" else open_csv_source(path, resource)
+    name = resource.get("name")
+    if light is not None and source.labels == [spec.name for spec in light.fields]:
+        # Labels equal to the (distinct, non-empty) field names: no label error to report.
+        return _Table(source, light, light.fields, [], name)
+    from frictionless import Schema
+    from frictionless.table import Header
+
     try:
         schema = Schema.from_descriptor(copy.deepcopy(descriptor))
     except Exception as exc:  # frictionless reports invalid schemas itself
         raise Unsupported(f"schema not understood: {exc}") from exc
-    source = open_parquet_source(path) if fmt == "parquet" else open_csv_source(path, resource)
     header = Header(source.labels, fields=schema.fields, row_numbers=[1], ignore_case=False)
-    return _Table(source, schema, header, resource.get("name"))
+    fields = [FieldSpec.from_frictionless(field) for field in header.get_expected_fields()]
+    return _Table(source, schema, fields, [error.to_dict() for error in header.errors], name)
 
 
 def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]:
@@ -406,23 +417,23 @@ def _read_lookup(
 
 def _declared_stats_errors(resource: dict, hasher: _FileHasher, fields: int, rows: int) -> list:
     """The checks frictionless runs at the end against declared hash, bytes and rows."""
-    from frictionless import errors
-
-    found = []
+    found = []  # (error class name, note)
     declared = resource.get("hash")
     if declared:
         algorithm, expected = declared.split(":", 1) if ":" in declared else ("md5", declared)
         actual = {"md5": hasher.md5, "sha256": hasher.sha256}.get(algorithm)
         if actual and actual != expected:
-            note = f'expected is "{expected}" and actual is "{actual}"'
-            found.append(errors.HashCountError(note=note).to_dict())
+            found.append(("HashCountError", f'expected is "{expected}" and actual is "{actual}"'))
     if resource.get("bytes") and resource["bytes"] != hasher.bytes:
         note = f'expected is "{resource["bytes"]}" and actual is "{hasher.bytes}"'
-        found.append(errors.ByteCountError(note=note).to_dict())
+        found.append(("ByteCountError", note))
     if resource.get("rows") and resource["rows"] != rows:
-        note = f'expected is "{resource["rows"]}" and actual is "{rows}"'
-        found.append(errors.RowCountError(note=note).to_dict())
-    return found
+        found.append(("RowCountError", f'expected is "{resource["rows"]}" and actual is "{rows}"'))
+    if not found:
+        return []
+    from frictionless import errors
+
+    return [getattr(errors, name)(note=note).to_dict() for name, note in found]
 
 
 class _FileHasher(threading.Thread):

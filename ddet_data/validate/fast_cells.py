@@ -18,6 +18,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .fast_schema import FieldSpec
+
 _INTEGER = r"^-?[0-9]{1,18}$"
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -34,36 +36,42 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 class FieldCheck:
     """One schema field: a sound vectorized test, the exact reader, and key values."""
 
-    def __init__(self, field: Any, position: int):
+    def __init__(self, field: FieldSpec, position: int):
         self.field = field
         self.position = position
         self.name = field.name
         self.type = field.type
-        self.format = getattr(field, "format", "default")
-        self.reader = field.create_cell_reader()
-        self.value_reader = field.create_value_reader()
-        missing = field.missing_values
-        if not field.has_defined("missing_values") and field.schema:
-            missing = field.schema.missing_values
-        self.missing_values = pa.array([str(value) for value in missing], pa.string())
-        self.only_blank_missing = [str(value) for value in missing] == [""]
-        self.constraints = dict(field.constraints or {})
+        self.format = field.format
+        self._reader: Any = None
+        self._value_reader: Any = None
+        self.missing_values = pa.array(field.missing_values, pa.string())
+        self.only_blank_missing = field.missing_values == [""]
+        self.constraints = dict(field.constraints)
         self.required = bool(self.constraints.get("required"))
         self._cache: dict[Any, tuple[Any, dict | None]] = {}
         self._cast: tuple[pa.Array, pa.Array] | None = None
 
-    # The exact reader
+    # The exact readers, frictionless's own (built, and frictionless imported, on demand)
 
     def read(self, source: Any) -> tuple[Any, dict | None]:
         try:
             return self._cache[source]
         except KeyError:
             pass
-        result = self.reader(source)
+        if self._reader is None:
+            self._reader = self.field.frictionless().create_cell_reader()
+        result = self._reader(source)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
         self._cache[source] = result
         return result
+
+    def value_reader(self, value: Any) -> Any:
+        if self.type == "integer" and type(value) is int:
+            return value  # what frictionless's integer reader returns for an int
+        if self._value_reader is None:
+            self._value_reader = self.field.frictionless().create_value_reader()
+        return self._value_reader(value)
 
     # The vectorized test
 

@@ -20,6 +20,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -184,40 +185,53 @@ def _has_empty_row(batch: Batch) -> bool:
     return pc.any(empty).as_py()
 
 
-def _plain_ascii(buffer: bytes) -> bool:
-    """ASCII that no ASCII-based encoding chardet knows (UTF-7, HZ, ISO-2022) could claim.
+def detect_encoding(buffer: bytes) -> str:
+    """frictionless's `Detector().detect_encoding(buffer)`, without importing frictionless."""
+    import chardet
 
-    Detection costs ~20 ms a file; and were chardet to name another ASCII-compatible
-    encoding, these bytes would still read as the same text.
-    """
-    return buffer.isascii() and not any(mark in buffer for mark in (b"+", b"~", b"\x1b", b"\0"))
-
-
-def open_csv_source(path: Path, resource: dict) -> CsvSource:
-    """Check the file can be read as frictionless would, and read its header."""
-    from frictionless import Detector, Dialect
-    from frictionless.formats.csv.control import CsvControl
-
-    with open(path, "rb") as raw:
-        buffer = raw.read(ENCODING_BUFFER)
-    try:
-        if not resource.get("encoding") and _plain_ascii(buffer):
-            encoding = "utf-8"  # what frictionless makes of chardet's "ascii"
-        else:
-            encoding = Detector().detect_encoding(buffer, encoding=resource.get("encoding"))
-    except LookupError as exc:
-        raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
-    if encoding not in ("utf-8", "utf-8-sig"):
-        raise Unsupported(f"encoding {encoding} (only UTF-8 is read by the fast engine)")
+    detector = chardet.UniversalDetector()
+    for line in buffer.splitlines():
+        detector.feed(line)
+    detector.close()
+    encoding = detector.result["encoding"] or "utf-8"
+    if (detector.result["confidence"] or 0) < 0.5:
+        detected, encoding = encoding, "utf-8"
+        try:
+            buffer.decode(encoding)
+        except UnicodeDecodeError:
+            encoding = detected
+    if encoding == "ascii":
+        encoding = "utf-8"
+    encoding = codecs.lookup(encoding).name
     if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    return encoding
 
-    descriptor = resource.get("dialect") or {}
-    if not isinstance(descriptor, dict):
-        raise Unsupported("dialect given as a path")
-    unknown = set(descriptor) - _SUPPORTED_DIALECT_KEYS
-    if unknown:
-        raise Unsupported(f"dialect options {sorted(unknown)}")
+
+def _sniffed_dialect(sample: list[str]) -> csv.Dialect:
+    """What frictionless's CsvControl gives a CSV resource without a dialect."""
+    try:
+        config: Any = csv.Sniffer().sniff("".join(sample), ",\t;|")
+    except csv.Error:
+        config = csv.excel()
+    dialect = csv.excel()
+    # CsvControl keeps its default where the sniffer found None.
+    dialect.delimiter = config.delimiter if config.delimiter is not None else ","
+    dialect.escapechar = config.escapechar
+    dialect.doublequote = True
+    if config.lineterminator is not None:
+        dialect.lineterminator = config.lineterminator
+    quote = '"' if config.quotechar in ("'", None) else config.quotechar
+    dialect.quotechar = quote
+    dialect.quoting = csv.QUOTE_NONE if quote == "" else csv.QUOTE_MINIMAL
+    dialect.skipinitialspace = bool(config.skipinitialspace)
+    return dialect
+
+
+def _dialect_by_frictionless(descriptor: dict, resource: dict, sample: list[str]) -> Any:
+    from frictionless import Dialect
+    from frictionless.formats.csv.control import CsvControl
+
     try:
         dialect = Dialect.from_descriptor(dict(descriptor))
     except Exception as exc:  # frictionless reports bad dialects itself
@@ -229,8 +243,6 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
 
     # The same sniffing as frictionless's CsvParser, on the same sample.
     control = CsvControl.from_dialect(dialect)
-    with open(path, encoding=encoding, newline="") as text:
-        sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
     if resource.get("format", "csv") == "tsv":
         control.set_not_defined("delimiter", "\t")
     delimiter = control.get_defined("delimiter", default=",\t;|")
@@ -245,7 +257,50 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     control.set_not_defined("escape_char", config.escapechar, distinct=True)
     control.set_not_defined("quote_char", config.quotechar, distinct=True)
     control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
-    py_dialect = control.to_python()
+    return control.to_python()
+
+
+def _plain_ascii(buffer: bytes) -> bool:
+    """ASCII that no ASCII-based encoding chardet knows (UTF-7, HZ, ISO-2022) could claim.
+
+    Detection costs ~20 ms a file; and were chardet to name another ASCII-compatible
+    encoding, these bytes would still read as the same text.
+    """
+    return buffer.isascii() and not any(mark in buffer for mark in (b"+", b"~", b"\x1b", b"\0"))
+
+
+def open_csv_source(path: Path, resource: dict) -> CsvSource:
+    """Check the file can be read as frictionless would, and read its header."""
+    with open(path, "rb") as raw:
+        buffer = raw.read(ENCODING_BUFFER)
+    try:
+        if resource.get("encoding"):
+            from frictionless import Detector
+
+            encoding = Detector().detect_encoding(buffer, encoding=resource["encoding"])
+        elif _plain_ascii(buffer):
+            encoding = "utf-8"  # what frictionless makes of chardet's "ascii"
+        else:
+            encoding = detect_encoding(buffer)
+    except LookupError as exc:
+        raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
+    if encoding not in ("utf-8", "utf-8-sig"):
+        raise Unsupported(f"encoding {encoding} (only UTF-8 is read by the fast engine)")
+    if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+
+    descriptor = resource.get("dialect") or {}
+    if not isinstance(descriptor, dict):
+        raise Unsupported("dialect given as a path")
+    unknown = set(descriptor) - _SUPPORTED_DIALECT_KEYS
+    if unknown:
+        raise Unsupported(f"dialect options {sorted(unknown)}")
+    with open(path, encoding=encoding, newline="") as text:
+        sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
+    if descriptor or resource.get("format", "csv") == "tsv":
+        py_dialect = _dialect_by_frictionless(descriptor, resource, sample)
+    else:
+        py_dialect = _sniffed_dialect(sample)
 
     first = next(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect), None)
     if not first:
