@@ -69,6 +69,8 @@ class FieldCheck:
     def value_reader(self, value: Any) -> Any:
         if self.type == "integer" and type(value) is int:
             return value  # what frictionless's integer reader returns for an int
+        if self.type == "number" and type(value) in (int, float):
+            return value  # frictionless's Decimal of it, once made a float as here
         if self._value_reader is None:
             self._value_reader = self.field.frictionless().create_value_reader()
         return self._value_reader(value)
