@@ -60,9 +60,7 @@ def validate_resource(
     resource: dict, target: Target, engine: str, limit_errors: int, progress
 ) -> tuple[dict, str | None]:
     """One task, and a note when the fast engine had to hand over to frictionless."""
-    # Imported here: a fast run should not pay for importing frictionless's engine.
-    from .frictionless_engine import validate_resource_frictionless
-
+    # Imported where used: a fast run should not pay for importing frictionless's engine.
     if engine != "frictionless" and resource.get("type", "table") == "table":
         from .fast import Unsupported, validate_resource_fast
 
@@ -78,10 +76,14 @@ def validate_resource(
         except Unsupported as reason:
             # The report says so: a reader must know which engine stood behind a finding.
             note = f"{resource['name']}: validated with frictionless ({reason})"
+            from .frictionless_engine import validate_resource_frictionless
+
             task = validate_resource_frictionless(
                 resource, target.basepath, target.package, limit_errors
             )
             return task, note
+    from .frictionless_engine import validate_resource_frictionless
+
     return validate_resource_frictionless(
         resource, target.basepath, target.package, limit_errors
     ), None
