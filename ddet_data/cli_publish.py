@@ -22,6 +22,12 @@ def sandbox_dirs(ctx: click.Context) -> tuple[Path, Path]:
     return root / ".sandbox", root / ".venv-udata"
 
 
+EPILOG_SANDBOX_START = """\b
+Example:
+  eval "$(ddet-data sandbox start)"    start it and export its URL, organization, key
+"""
+
+
 @click.group()
 def sandbox() -> None:
     """The local data.gouv.fr: the real udata server on 127.0.0.1.
@@ -34,7 +40,10 @@ def sandbox() -> None:
     """
 
 
-@sandbox.command("install")
+@sandbox.command(
+    "install",
+    epilog="\b\nExample:\n  ddet-data sandbox install      (make sandbox-env does the same)",
+)
 @click.pass_context
 def sandbox_install(ctx: click.Context) -> None:
     """Install udata into .venv-udata/ unless it is there (about a minute, 475 MB)."""
@@ -43,7 +52,7 @@ def sandbox_install(ctx: click.Context) -> None:
     click.echo(f"udata sandbox environment ready: {python}")
 
 
-@sandbox.command("start")
+@sandbox.command("start", epilog=EPILOG_SANDBOX_START)
 @click.pass_context
 def sandbox_start(ctx: click.Context) -> None:
     """Start the sandbox (installing udata into .venv-udata/ on first use).
@@ -56,7 +65,7 @@ def sandbox_start(ctx: click.Context) -> None:
     click.echo(server.exports())
 
 
-@sandbox.command("stop")
+@sandbox.command("stop", epilog="\b\nExample:\n  ddet-data sandbox stop")
 @click.pass_context
 def sandbox_stop(ctx: click.Context) -> None:
     """Stop the sandbox (its data is lost: it lives in the server's memory)."""
@@ -64,7 +73,9 @@ def sandbox_stop(ctx: click.Context) -> None:
     click.echo("sandbox stopped" if sandbox_lib.stop(state_dir) else "no sandbox was running")
 
 
-@sandbox.command("status")
+@sandbox.command(
+    "status", epilog="\b\nExample:\n  ddet-data sandbox status || ddet-data sandbox start"
+)
 @click.pass_context
 def sandbox_status(ctx: click.Context) -> None:
     """Say whether the sandbox runs; exit 1 if it does not."""
