@@ -10,7 +10,7 @@ from ddet_data.errors import SourceError
 from ddet_data.sources.issues import load_issues
 
 FIXTURE = Path(__file__).parent / "fixtures" / "issues" / "12.yaml"
-THEMES = {"mobilite", "open-data", "rgpd"}
+THEMES = {"amenagement-numerique", "open-data", "rgpd"}
 
 
 @dataclass
@@ -58,7 +58,7 @@ def test_issue_items_themes_and_territories(issues_dir):
         for r in tables["item_themes"]
     }
     assert themes == {
-        ("12-1", "mobilite", "editorial", None),
+        ("12-1", "amenagement-numerique", "editorial", None),
         ("12-1", "open-data", "detected", "open data"),
         ("12-2", "rgpd", "detected", "protection des données"),
     }
@@ -91,10 +91,10 @@ def rewrite(issues_dir, old, new):
         ),
         ("published_on: 2024-03-18", "published_on: 2024-02-30", 3, "invalid date '2024-02-30'"),
         (
-            "themes: [mobilite]",
-            "themes: [mobilit]",
+            "themes: [amenagement-numerique]",
+            "themes: [amenagement-numeriqu]",
             11,
-            "unknown theme 'mobilit' (did you mean 'mobilite'?)",
+            "unknown theme 'amenagement-numeriqu' (did you mean 'amenagement-numerique'?)",
         ),
         (
             'territories: ["60"',
@@ -122,3 +122,16 @@ def test_not_utf8_is_said_plainly(issues_dir):
     path.write_bytes(path.read_text(encoding="utf-8").encode("latin-1"))
     with pytest.raises(SourceError, match="not UTF-8"):
         load(issues_dir)
+
+
+def test_the_documented_example_builds_with_the_real_vocabulary(tmp_path):
+    """The README points at the fixture as the format's example: it must use real themes."""
+    from ddet_data.themes import detect_themes, load_themes
+
+    themes = load_themes(Path(__file__).parent.parent / "sources" / "themes.yaml")
+    shutil.copy(FIXTURE, tmp_path / "12.yaml")
+    tables = load_issues(tmp_path, set(themes), lambda text: detect_themes(text, themes))
+    assert {row["theme_id"] for row in tables["item_themes"]} >= {
+        "amenagement-numerique",
+        "open-data",
+    }
