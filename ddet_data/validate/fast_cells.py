@@ -20,7 +20,6 @@ import pyarrow.compute as pc
 
 from .fast_schema import FieldSpec
 
-_INTEGER = r"^-?[0-9]{1,18}$"
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z?$"
@@ -325,7 +324,14 @@ def _plain_integers(column: pa.Array) -> pa.Array:
             return pc.cast(column, pa.int64())
         except pa.ArrowInvalid:
             pass
-    return pc.match_substring_regex(column, _INTEGER)
+    # Some cell is not an integer: mark the plain ones (-?[0-9]{1,17}) without a regex.
+    ok = pc.and_(pc.ascii_is_decimal(column), pc.less_equal(pc.binary_length(column), 18))
+    negative = pc.starts_with(column, "-")
+    if pc.any(negative).as_py():
+        digits = pc.ascii_is_decimal(pc.utf8_slice_codeunits(column, 1))
+        ok = pc.or_(ok, pc.and_(negative, pc.and_(digits, pc.less_equal(
+            pc.binary_length(column), 18))))  # fmt: skip
+    return ok
 
 
 def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:

@@ -113,7 +113,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
         nonlocal fully_read, found
         if fully_read:
             return
-        for position in range(len(names)):
+        for position in sorted(finding.cell_notes):  # other cells add no error
             read_cell(position)
         for number, cell in finding.extra:
             found.append(
