@@ -234,3 +234,135 @@ def test_someone_introduced_alone_is_the_interviewee(tmp_path):
         "consultante",
         "Infhotep",
     )
+
+
+def people_of(parsed) -> list[tuple]:
+    return [
+        (p.name, p.role, p.job_title, p.organization, p.organization_id)
+        for p in parsed.participants
+    ]
+
+
+def test_a_browser_copy_loses_its_menu_and_keeps_both_participants():
+    parsed = parse_interview(FIXTURES / "menu-lines-browser-copy.txt", {"infhotep": ["Infhotep"]})
+    assert parsed.title == "Interview : Bastien Lacroix"
+    assert parsed.introduction.startswith("Maëlle Corbin, consultante au sein d’Infhotep")
+    assert "Actualités" not in parsed.introduction and "Contact" not in parsed.introduction
+    assert people_of(parsed) == [
+        (
+            "Maëlle Corbin",
+            "interviewer",
+            "Consultante en données publiques",
+            "Infhotep",
+            "infhotep",
+        ),
+        ("Bastien Lacroix", "interviewee", "Président", "Numéria Ouest", None),
+    ]
+    assert len(parsed.pairs) == 2
+
+
+@pytest.mark.parametrize(
+    "known",
+    [
+        {"atdvc": ["ATDVC"]},
+        {"atdvc": ["Agence technique départementale de la Vallée Claire"]},
+    ],
+)
+def test_an_organization_with_lower_case_words_and_an_acronym(known):
+    parsed = parse_interview(FIXTURES / "bold-acronym-organization.html", known)
+    assert people_of(parsed) == [
+        (
+            "Gaspard Roussel",
+            "interviewee",
+            "directeur général",
+            "Agence technique départementale de la Vallée Claire (ATDVC)",
+            "atdvc",
+        )
+    ]
+    assert len(parsed.pairs) == 2
+
+
+def test_question_and_reponse_labels_and_an_interview_de_heading():
+    parsed = parse_interview(FIXTURES / "question-reponse-labels.txt")
+    assert [(p.question, p.answer) for p in parsed.pairs] == [
+        (
+            "Quelle est la mission du SIMERA ?",
+            "Fournir aux collectivités adhérentes des outils numériques sûrs et partagés.",
+        ),
+        (
+            "Quels sont vos chantiers prioritaires ?",
+            "La cybersécurité des petites mairies et la dématérialisation des actes d’urbanisme.",
+        ),
+    ]
+    assert people_of(parsed) == [
+        ("Mathilde Fabre", "interviewee", "directrice générale", "SIMERA", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Interview d’Aline Vasseur, cheffe de projet à la Ville de Montclair.",
+        "Entretien avec Aline Vasseur, cheffe de projet à la Ville de Montclair.",
+        "Rencontre avec Aline Vasseur, cheffe de projet à la Ville de Montclair.",
+        "Aline Vasseur, cheffe de projet à la Ville de Montclair, répond à nos questions.",
+    ],
+)
+def test_ways_of_introducing_the_interviewee(sentence):
+    from ddet_data.sources.participants import find_participants
+
+    [found] = find_participants([sentence])
+    assert (found.name, found.role, found.job_title, found.organization) == (
+        "Aline Vasseur",
+        "interviewee",
+        "cheffe de projet",
+        "Ville de Montclair",
+    )
+
+
+def test_the_interviewers_labelled_turns_are_questions_even_without_a_question_mark():
+    parsed = parse_interview(
+        FIXTURES / "speaker-prompts-without-question-marks.txt", {"declic": ["Déclic"]}
+    )
+    assert [pair.question for pair in parsed.pairs] == [
+        "Parlez-nous de votre parcours.",
+        "Quelles sont les priorités de la fédération ?",
+        "Décrivez-nous une journée type.",
+    ]
+    assert parsed.pairs[2].answer.startswith("Des réunions avec les adhérents")
+    assert parsed.warnings == ()
+    assert people_of(parsed)[1] == ("Odile Brunet", "interviewee", "présidente", "Déclic", "declic")
+
+
+def test_a_labelled_turn_not_read_as_a_question_is_reported(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Table ronde avec deux élues.\n"
+        "DDET : Présentez-vous.\nAnne Roy : Je suis maire.\nLise Noël : Je suis adjointe.\n"
+        "DDET : Quel est votre projet ?\nAnne Roy : Une médiathèque.\nLise Noël : Oui.\n",
+        encoding="utf-8",
+    )
+    parsed = parse_interview(page)
+    assert [pair.question for pair in parsed.pairs] == ["Quel est votre projet ?"]
+    assert parsed.warnings == (
+        "line 2: 3 labelled turn(s) before the first question were kept in the "
+        "introduction, from 'DDET : Présentez-vous.'",
+    )
+
+
+def test_with_three_speakers_the_one_asking_is_the_interviewer(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(
+        "Table ronde avec deux élues.\n"
+        "DDET : Quel est votre projet ?\nAnne Roy : Une médiathèque.\n"
+        "DDET : Précisez.\nLise Noël : Elle ouvrira en juin.\n"
+        "DDET : Et le budget ?\nAnne Roy : Deux millions.\n",
+        encoding="utf-8",
+    )
+    parsed = parse_interview(page)
+    assert [pair.question for pair in parsed.pairs] == [
+        "Quel est votre projet ?",
+        "Précisez.",
+        "Et le budget ?",
+    ]
+    assert parsed.warnings == ()

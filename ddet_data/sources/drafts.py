@@ -17,7 +17,7 @@ from pathlib import Path
 from ..errors import DdetError, SourceError
 from ..yamlio import load_yaml
 from .interview_pages import ParsedInterview, parse_interview
-from .participants import FoundParticipant, core_name, slugify
+from .participants import FoundParticipant, core_name, slugify, split_acronym
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -91,12 +91,18 @@ def guess_id(parsed: ParsedInterview, page: Path) -> str:
     if interviewees:
         first = interviewees[0].person_id
         mine = [p for p in interviewees if p.person_id == first]
-        organization = mine[-1].organization_id or slugify(core_name(mine[-1].organization or ""))
+        organization = mine[-1].organization_id or organization_slug(mine[-1].organization)
         return "-".join(part for part in (first, organization) if part)
     stem = slugify(page.stem)
     if stem and stem != "page":
         return stem
     raise SourceError("no interviewee found to name the interview: pass --id", page)
+
+
+def organization_slug(written: str | None) -> str:
+    """An unknown organization's short name: its acronym when the page gives one."""
+    name, acronym = split_acronym(written or "")
+    return slugify(acronym or core_name(name))
 
 
 def quoted(value: str | None) -> str:

@@ -3,15 +3,17 @@
 The page is read again at every build, so rows always come from the page itself.
 What is kept, and why:
 
-- page furniture goes (menus such as Divi's "Sélectionner une page", bylines, sharing
-  and comment blocks); so does the newsletter's standing description paragraph;
+- page furniture goes (menus such as Divi's "Sélectionner une page", a browser copy's
+  leading menu labels, bylines, sharing and comment blocks); so does the newsletter's
+  standing description paragraph;
 - the paragraphs before the first question are the introduction (a biography too);
 - a question is a paragraph ending with "?" (after a bullet, a number, a "Q :" label
   or the interviewer's name as a label); consecutive question paragraphs form one
   question; the paragraphs up to the next question are its answer;
 - where a page marks its questions consistently ("Q :" labels, the interviewer's
   name, bold or headings in HTML), only paragraphs so marked are questions, which
-  keeps an answer's rhetorical question inside the answer;
+  keeps an answer's rhetorical question inside the answer; where two labelled speakers
+  alternate, the interviewer's turns are the questions, "?" or not;
 - a signature block may close the page (a name, possibly repeated, a job title).
 
 A question or answer is the exact substring of the page's text between its offsets:
@@ -200,8 +202,10 @@ def parse_page(page: Page, organizations=None) -> ParsedInterview:
             page.line_of(body[0].start),
         )
     pairs = tuple(to_pair(page, n, q, a) for n, (q, a) in enumerate(groups, start=1))
+    warnings.extend(turn_warnings(intro))
     asked = {fold(page.text[q.start : q.end]) for group in groups for q in group[0]}
     kept = [s for s in intro if keeps_in_introduction(s, page) and s.folded not in asked]
+    kept = drop_menu_labels(kept)
     title = page.title
     if page.kind == "text" and len(kept) >= 2 and looks_like_title(kept[0].paragraph.text):
         title, kept = kept[0].paragraph.text, kept[1:]
@@ -295,6 +299,9 @@ def question_flags(spans: list[Span]) -> list[bool]:
     labelled = sum(span.question_label for span in spans)
     if labelled >= 2:
         return [span.question_label for span in spans]
+    interviewer = interviewer_of_turns(spans, asked)
+    if interviewer:
+        return [span.speaker == interviewer for span in spans]
     candidates = [span for span, flag in zip(spans, asked, strict=True) if flag]
     speakers = Counter(span.speaker for span in candidates if span.speaker)
     if speakers:
@@ -305,6 +312,49 @@ def question_flags(spans: list[Span]) -> list[bool]:
     if len(candidates) >= 2 and emphasized * 3 >= len(candidates) * 2:
         return emphasized_questions(spans, asked)
     return drop_table_of_contents(spans, asked)
+
+
+def interviewer_of_turns(spans: list[Span], asked: list[bool]) -> str | None:
+    """On a page whose turns alternate between two labelled speakers, the interviewer's
+    turns are the questions, with or without '?' ("Parlez-nous de votre parcours.").
+    The interviewer asks most of the questions ending with '?', else speaks first."""
+    turns = [span.speaker for span in spans if span.speaker]
+    if len(set(turns)) != 2:
+        return None
+    switches = sum(a != b for a, b in zip(turns, turns[1:], strict=False))
+    if switches * 3 < (len(turns) - 1) * 2:
+        return None  # not a dialogue: one speaker holds several turns in a row
+    asking = Counter(
+        span.speaker for span, flag in zip(spans, asked, strict=True) if flag and span.speaker
+    )
+    return min(set(turns), key=lambda speaker: (-asking[speaker], speaker != turns[0]))
+
+
+def turn_warnings(intro: list[Span]) -> list[str]:
+    """Turns the page marks (a speaker's label, "Q :") that ended up in the introduction:
+    a person should look at them, since a question and its answer may be lost there."""
+    turns = [span for span in intro if span.speaker or span.question_label]
+    if not turns:
+        return []
+    return [
+        f"line {turns[0].paragraph.line}: {len(turns)} labelled turn(s) before the first "
+        f"question were kept in the introduction, from {turns[0].paragraph.text!r}"
+    ]
+
+
+def drop_menu_labels(intro: list[Span]) -> list[Span]:
+    """A browser copy starts with the site's menu ("Actualités", "Interviews", "Contact"):
+    short labels without punctuation above the first sentence. A longer line, a
+    labelled one ("Interview : Jeanne Test", maybe the title) or a name ends the menu."""
+    for index, span in enumerate(intro):
+        if not is_menu_label(span.paragraph.text):
+            return intro[index:]
+    return []
+
+
+def is_menu_label(text: str) -> bool:
+    short = len(text.split()) <= 3 and len(text) <= 30
+    return short and not CLAUSE_END.search(text) and ":" not in text and not looks_like_name(text)
 
 
 def is_question_text(span: Span) -> bool:

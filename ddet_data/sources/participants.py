@@ -39,7 +39,13 @@ ASKS = re.compile(
     r"a rencontré|rencontre|a interviewé|donne la parole à|tend le micro à|reçoit)\b"
 )
 ANSWERS_TO = re.compile(r"\b(répond(?:ait)? aux questions d|a répondu aux questions d|"
+                        r"répond à (?:nos|mes|vos|leurs|ses) questions|"
                         r"interviewée? par|interrogée? par)")  # fmt: skip
+# Words a heading puts before a name ("Interview de Jeanne Test", "Portrait d'Ali Ben").
+INTRODUCING = {"interview", "entretien", "rencontre", "portrait", "itw"}
+# A parenthesised acronym after an organization's name: "… de la Dordogne (ATD24)".
+ACRONYM = re.compile(rf"\s*\(([{UPPER}0-9][{UPPER}0-9&-]{{1,15}})\)")
+CLAUSE_MARK = re.compile(r"[,;:.!?]$")
 ABOUT = re.compile(r"\b(?:entretien avec|interview (?:de|d['’])|rencontre avec)\s*$")
 DESCRIPTOR_END = re.compile(
     r"\s*,?\s+(?=(?:interview|interroge|questionne|s['’]entretient|a rencontré|rencontre|"
@@ -91,7 +97,18 @@ def find_participants(
 
 
 def names_in(text: str) -> list[re.Match]:
-    return [m for m in NAME_IN_TEXT.finditer(text) if is_person_name(m.group(0))]
+    found, position = [], 0
+    while match := NAME_IN_TEXT.search(text, position):
+        words = match.group(0).split()
+        if is_person_name(match.group(0)):
+            found.append(match)
+            position = match.end()
+        elif fold(words[0]) in INTRODUCING:
+            # "Interview de Jeanne Test" reads as one capitalized run: the name follows.
+            position = match.start() + len(words[0])
+        else:
+            position = match.end()
+    return found
 
 
 def is_person_name(name: str) -> bool:
@@ -100,10 +117,19 @@ def is_person_name(name: str) -> bool:
 
 
 def from_introduction(text: str) -> list[FoundParticipant]:
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])|\n", text):
-        names = names_in(sentence)
-        if names:
+    """People of the sentence that says who interviews whom; failing that, of the first
+    sentence naming someone. A title ("Interview : Jeanne Test") often names only the
+    interviewee, while the sentence below it names the interviewer too."""
+    sentences = [
+        (sentence, names)
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ])|\n", text)
+        if (names := names_in(sentence))
+    ]
+    for sentence, names in sentences:
+        if interview_verb(sentence) or ANSWERS_TO.search(sentence):
             return roles_in_sentence(sentence, names)
+    for sentence, names in sentences[:1]:
+        return roles_in_sentence(sentence, names)
     return []
 
 
@@ -147,8 +173,13 @@ def descriptor_after(sentence: str, end: int) -> str:
     if not rest.startswith(","):
         return ""
     rest = rest[1:].lstrip()
-    stop = DESCRIPTOR_END.search(rest)
-    return rest[: stop.start()] if stop else rest
+    position = 0
+    while stop := DESCRIPTOR_END.search(rest, position):
+        acronym = ACRONYM.match(rest, stop.start()) or ACRONYM.match(rest, stop.end())
+        if not (stop.group().strip() == "(" and acronym):
+            return rest[: stop.start()].rstrip()
+        position = acronym.end()  # "(ATD24)" belongs to the organization's name
+    return rest
 
 
 def affiliations(descriptor: str) -> list[tuple[str | None, str | None]]:
@@ -169,24 +200,48 @@ def affiliations(descriptor: str) -> list[tuple[str | None, str | None]]:
 
 
 def trim_organization(text: str) -> str:
-    """'CADA fait le point' -> 'CADA': a name runs over capitalized words and the small
-    words joining them ('Métropole de Lyon'), after one lower-case noun ('association')."""
+    """'CADA fait le point' -> 'CADA': a name runs over capitalized words and the lower-case
+    words joining them ('Agence technique départementale de la Dordogne'), after one
+    lower-case noun ('association'), up to a comma or another clause ("Déclic, réalisé
+    par …" -> 'Déclic'); a parenthesised acronym after it is kept: '… (ATD24)'."""
     tokens = re.findall(r"\S+", text)
     kept: list[str] = []
     for index, token in enumerate(tokens):
+        if ACRONYM.fullmatch(token.rstrip(",;:.!?")):
+            kept.append(token.rstrip(",;:.!?"))
+            break
         capital = token[:1].isupper() or token[:1] in "#@" or token[:1].isdigit()
         joining = fold(token) in {"de", "du", "des", "la", "le", "et", "en", "sur", "-"} or (
             fold(token).startswith(("d'", "l'")) and token[2:3].isupper()
         )
-        ahead = tokens[index + 1 : index + 4]
-        bridging = not re.search(r"[,;:.]$", token) and any(t[:1].isupper() for t in ahead)
+        ahead = words_before_clause_end(tokens[index + 1 : index + 6])
+        bridging = not CLAUSE_MARK.search(token) and any(t[:1].isupper() for t in ahead)
         if capital or ((joining or bridging) and ahead) or (index == 0 and not capital):
+            if CLAUSE_MARK.search(token) and index + 1 < len(tokens):
+                kept.append(token.rstrip(",;:.!?"))
+                break  # a comma ends the name: what follows is another clause
             kept.append(token)
         else:
             break
     while kept and fold(kept[-1]) in {"de", "du", "des", "la", "le", "et", "en", "sur", "-"}:
         kept.pop()
     return " ".join(kept) or text
+
+
+def words_before_clause_end(tokens: list[str]) -> list[str]:
+    """The tokens up to the first one closing a clause (that one included)."""
+    for index, token in enumerate(tokens):
+        if CLAUSE_MARK.search(token):
+            return tokens[: index + 1]
+    return tokens
+
+
+def split_acronym(written: str) -> tuple[str, str | None]:
+    """'Agence … de la Dordogne (ATD24)' -> ('Agence … de la Dordogne', 'ATD24')."""
+    found = ACRONYM.search(written)
+    if not found or found.end() != len(written):
+        return written, None
+    return written[: found.start()].strip(), found.group(1)
 
 
 def from_signature(signature: Sequence[str]) -> list[tuple[str, str | None]]:
@@ -224,9 +279,11 @@ def organization_id(written: str | None, organizations: Mapping[str, Iterable[st
     """The known organization whose id, name or acronym the written name reduces to."""
     if not written:
         return None
-    key = core_name(written)
+    name, acronym = split_acronym(written)
+    keys = {core_name(k) for k in (written, name, acronym) if k} - {""}
     for identifier, names in organizations.items():
-        if key in {core_name(identifier.replace("-", " "))} | {core_name(n) for n in names}:
+        known = {core_name(identifier.replace("-", " "))} | {core_name(n) for n in names}
+        if keys & known:
             return identifier
     return None
 
