@@ -366,3 +366,17 @@ def test_with_three_speakers_the_one_asking_is_the_interviewer(tmp_path):
         "Et le budget ?",
     ]
     assert parsed.warnings == ()
+
+
+def test_two_affiliations_separated_by_a_comma():
+    from ddet_data.sources.participants import find_participants
+
+    found = find_participants(
+        ["Rémi Tessier, directeur du Syndicat Numérique Vallée, président de Déclic, "
+         "répond à nos questions."],
+        organizations={"declic": ["Déclic"]},
+    )  # fmt: skip
+    assert [(p.name, p.job_title, p.organization, p.organization_id) for p in found] == [
+        ("Rémi Tessier", "directeur", "Syndicat Numérique Vallée", None),
+        ("Rémi Tessier", "président", "Déclic", "declic"),
+    ]

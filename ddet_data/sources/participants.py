@@ -185,7 +185,8 @@ def descriptor_after(sentence: str, end: int) -> str:
 def affiliations(descriptor: str) -> list[tuple[str | None, str | None]]:
     """Each "title of organization" of an apposition; a title without one only if alone."""
     roles = []
-    for part in re.split(r"\s+et\s+(?=[a-zà-ÿA-ZÀ-Þ])", descriptor):
+    # "directeur de l'Adico et président de Déclic", or with a comma: "…, président de …"
+    for part in re.split(r"(?:\s+et|,)\s+(?=[a-zà-ÿA-ZÀ-Þ])", descriptor):
         part = part.strip(" ,")
         if not part:
             continue
