@@ -16,7 +16,9 @@ Examples:
 """
 
 
-@click.group()
+@click.group(
+    epilog="\b\nExample:\n  ddet-data ingest interview saved-page.html --url https://example.org/p"
+)
 def ingest() -> None:
     """Bring a new raw document into sources/."""
 
