@@ -15,6 +15,14 @@ from ..package import read_json
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
+# Documentation that Table Schemas of schema.data.gouv.fr (and ours) carry: it changes no
+# finding, so the fast engine is shown the schema without it.
+SCHEMA_DOCUMENTATION = {
+    "countryCode", "homepage", "path", "licenses", "created", "lastModified", "version",
+    "contributors", "sources", "resources", "keywords", "image", "$schema", "name",
+    "title", "description",
+}  # fmt: skip
+FIELD_DOCUMENTATION = {"enumDescriptions", "rdfType"}
 DEFAULT_LIMIT_ERRORS = 1000
 
 
@@ -56,6 +64,18 @@ def load_target(path: Path, schema: Path | None = None) -> Target:
     return Target(resolve_schemas(descriptor, path.parent), path.parent)
 
 
+def without_documentation(resource: dict) -> dict:
+    schema = resource.get("schema")
+    if not isinstance(schema, dict):
+        return resource
+    bare = {key: value for key, value in schema.items() if key not in SCHEMA_DOCUMENTATION}
+    bare["fields"] = [
+        {key: value for key, value in field.items() if key not in FIELD_DOCUMENTATION}
+        for field in schema.get("fields", [])
+    ]
+    return {**resource, "schema": bare}
+
+
 def validate_resource(
     resource: dict, target: Target, engine: str, limit_errors: int, progress
 ) -> tuple[dict, str | None]:
@@ -65,10 +85,14 @@ def validate_resource(
         from .fast import Unsupported, validate_resource_fast
 
         try:
+            bare_package = {
+                **target.package,
+                "resources": [without_documentation(r) for r in target.package["resources"]],
+            }
             task = validate_resource_fast(
-                resource,
+                without_documentation(resource),
                 target.basepath,
-                target.package,
+                bare_package,
                 limit_errors=limit_errors,
                 progress=progress,
             )
