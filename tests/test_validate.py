@@ -1,0 +1,76 @@
+"""`validate` on the real packages: the fast engine takes them all and agrees with frictionless."""
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ddet_data.cli import cli
+from ddet_data.validate import validate_paths
+
+ROOT = Path(__file__).parent.parent
+OPSN = ROOT / "datapackages" / "opsn"
+
+
+def test_fast_engine_takes_every_real_table():
+    paths = sorted((ROOT / "datapackages").glob("*/datapackage.json"))
+    report = validate_paths(paths, engine="fast")
+    assert report["valid"]
+    assert report["warnings"] == []  # a warning would name a table handed to frictionless
+
+
+@pytest.fixture
+def broken_opsn(tmp_path):
+    folder = tmp_path / "opsn"
+    shutil.copytree(OPSN, folder)
+    path = folder / "data" / "facts.csv"
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    rows[3][header.index("value_number")] = "abc"
+    rows[5][0] = rows[4][0]
+    rows[7][header.index("source_id")] = "nope"
+    rows[9][header.index("as_of_precision")] = "weekly"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    return folder / "datapackage.json"
+
+
+def findings(report):
+    return sorted(
+        (task["name"], error["type"], error.get("rowNumber"), error.get("fieldName"))
+        for task in report["tasks"]
+        for error in task["errors"]
+    )
+
+
+def test_engines_agree_on_a_broken_real_table(broken_opsn):
+    fast = validate_paths([broken_opsn], engine="fast")
+    reference = validate_paths([broken_opsn], engine="frictionless")
+    assert fast["warnings"] == []
+    assert findings(fast) == findings(reference)
+    assert {(t, kind, row) for t, kind, row, _ in findings(fast)} >= {
+        ("facts", "type-error", 4),
+        ("facts", "primary-key", 6),
+        ("facts", "foreign-key", 8),
+        ("facts", "constraint-error", 10),
+    }
+
+
+def test_cli_exit_codes_and_json_shape(broken_opsn):
+    runner = CliRunner()
+    good = runner.invoke(cli, ["validate", str(OPSN / "datapackage.json")])
+    assert good.exit_code == 0, good.output
+    bad = runner.invoke(cli, ["validate", "--json", str(broken_opsn)])
+    assert bad.exit_code == 3
+    report = json.loads(bad.output)
+    assert report["valid"] is False
+    errors = [e for task in report["tasks"] for e in task["errors"]]
+    type_error = next(e for e in errors if e["type"] == "type-error")
+    assert type_error["rowNumber"] == 4 and type_error["fieldName"] == "value_number"
+    assert "message" in type_error
+    # The edited file no longer matches the hash the descriptor records: said too.
+    assert any(e["type"] == "hash-count" for e in errors)
