@@ -229,3 +229,27 @@ def test_a_clean_csv_is_validated_without_importing_frictionless(folder):
     )
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert shown.stdout.split() == ["True", "False", "False"]
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        ["2021-02-30"],
+        ["2021-02-30", "2021-13-01", "2021-00-10", "2020-02-29", "2019-02-29"],
+        [f"2021-02-{day}" for day in range(29, 40)] + ["2021-2-3", " 2021-01-01", "x", ""],
+        ["0000-01-01", "2021-04-31"],
+    ],
+)
+def test_dates_cast_again_without_refused_cells_agree_with_strptime(monkeypatch, odd):
+    from ddet_data.validate import fast_cells
+
+    column = pa.array(["2020-01-01", "1999-12-31", *odd, "2024-02-29", *odd], pa.string())
+    ok, days = fast_cells._iso_dates(column)
+    monkeypatch.setattr(fast_cells, "_CAST_RETRIES", 0)
+    slow_ok, slow_days = fast_cells._iso_dates(column)
+    if slow_ok is True:
+        assert ok is True
+    else:
+        assert ok is not True and ok.to_pylist() == slow_ok.to_pylist()
+    kept = [i for i, sure in enumerate(slow_ok.to_pylist() if slow_ok is not True else []) if sure]
+    assert [days[i].as_py() for i in kept] == [slow_days[i].as_py() for i in kept]

@@ -11,6 +11,7 @@ complete: when it is unsure, frictionless decides.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,10 @@ _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-
 _EMAIL = r"^[a-z0-9][a-z0-9._-]{0,40}[a-z0-9]@[a-z0-9][a-z0-9-]{0,30}[a-z0-9]\.[a-z]{2,10}$"
 _URI = r"^https?://[a-z0-9][a-z0-9.-]{0,60}[a-z0-9](/[a-zA-Z0-9_/.-]*)?$"
 _CACHE_SIZE = 200_000
+# A batch with impossible dates (2021-02-30) is cast again without each refused value,
+# up to this many distinct values (~1 ms a cast), before the regex and strptime path.
+_CAST_RETRIES = 8
+_REFUSED = re.compile(r"^Failed to parse string: '(.*)' as a scalar of type date32", re.S)
 _EPOCH = dt.date(1970, 1, 1).toordinal()
 
 
@@ -336,14 +341,28 @@ def _plain_integers(column: pa.Array) -> pa.Array:
 
 def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
     """(certainly YYYY-MM-DD and a real day, days since 1970) for a string column."""
-    try:
-        # Arrow's cast accepts only real ISO dates, as Python's strptime does, but from
-        # year 0000 where Python starts at 0001.
-        if not pc.any(pc.starts_with(column, "0000")).as_py():
-            days = pc.cast(pc.cast(column, pa.date32()), pa.int32())
-            return True, pc.cast(days, pa.int64())
-    except pa.ArrowInvalid:
-        pass
+    # Arrow's cast accepts only real ISO dates, as Python's strptime does, but from
+    # year 0000 where Python starts at 0001.
+    if not pc.any(pc.starts_with(column, "0000")).as_py():
+        bad: Any = None
+        text = column
+        for _ in range(_CAST_RETRIES):
+            try:
+                days = pc.cast(pc.cast(text, pa.date32()), pa.int32())
+            except pa.ArrowInvalid as exc:
+                # The cast names the first cell it refuses: set aside every cell equal to
+                # it (they go to the reader) and cast the rest again. Only soundness
+                # matters here: a refused cell is merely unsure.
+                refused = _REFUSED.match(str(exc))
+                if refused is None:
+                    break
+                same = pc.equal(column, refused.group(1))
+                if not pc.any(same).as_py():
+                    break
+                bad = same if bad is None else pc.or_(bad, same)
+                text = pc.if_else(bad, "1970-01-01", column)
+                continue
+            return (True if bad is None else pc.invert(bad)), pc.cast(days, pa.int64())
     ok = pc.and_(pc.match_substring_regex(column, _DATE),
                  pc.invert(pc.starts_with(column, "0000")))  # fmt: skip
     text = pc.if_else(ok, column, "1970-01-01")
