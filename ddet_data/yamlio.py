@@ -116,3 +116,16 @@ def check_keys(
         if key not in mapping:
             raise SourceError(f"missing key {key!r} in {what}", path, line)
     return mapping
+
+
+def required_text(mapping: LocatedDict, key: str, path: Path) -> str:
+    """The non-empty text under `key`, or a SourceError at its line."""
+    value = mapping.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise SourceError(f"{key} must be non-empty text", path, mapping.line_of(key))
+    return value
+
+
+def optional_text(mapping: LocatedDict, key: str, path: Path) -> str | None:
+    """Like required_text, but an absent or null value is None."""
+    return None if mapping.get(key) is None else required_text(mapping, key, path)

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from ..codes import is_commune_code, is_departement_code, is_region_code
 from ..errors import SourceError
-from ..yamlio import check_keys, did_you_mean, load_yaml
+from ..yamlio import check_keys, did_you_mean, load_yaml, optional_text, required_text
 
 ISSUE_KEYS = ("number", "published_on", "title")
 ISSUE_OPTIONAL = ("url", "items")
@@ -193,16 +193,3 @@ def parse_date(value: Any, path: Path, line: int) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
         raise SourceError(f"invalid date {value!r} (expected YYYY-MM-DD)", path, line) from exc
-
-
-def required_text(mapping: Any, key: str, path: Path) -> str:
-    value = mapping.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise SourceError(f"{key} must be non-empty text", path, mapping.line_of(key))
-    return value
-
-
-def optional_text(mapping: Any, key: str, path: Path) -> str | None:
-    if mapping.get(key) is None:
-        return None
-    return required_text(mapping, key, path)

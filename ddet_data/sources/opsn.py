@@ -20,7 +20,7 @@ from typing import Any
 from ..codes import is_departement_code, is_region_code, is_valid_siren
 from ..dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
 from ..errors import SourceError
-from ..yamlio import check_keys, did_you_mean, load_yaml, read_text
+from ..yamlio import check_keys, did_you_mean, load_yaml, optional_text, read_text, required_text
 
 TABLES = ("organizations", "organization_territories", "memberships", "facts", "sources")
 
@@ -684,14 +684,3 @@ def url_text(entry: Any, key: str, path: Path) -> str:
     if not isinstance(value, str) or not URL.match(value):
         raise SourceError(f"{key} {value!r} is not an http(s) address", path, entry.line_of(key))
     return value
-
-
-def required_text(entry: Any, key: str, path: Path) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise SourceError(f"{key} must be non-empty text", path, entry.line_of(key))
-    return value
-
-
-def optional_text(entry: Any, key: str, path: Path) -> str | None:
-    return None if entry.get(key) is None else required_text(entry, key, path)
