@@ -107,12 +107,8 @@ def ensure_env(env_dir: Path, log=None) -> Path:
     return python
 
 
-def read_state(state_dir: Path) -> Sandbox | None:
-    path = state_dir / "state.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
-        return None
+def sandbox_from(data: dict, state_dir: Path) -> Sandbox:
+    """The sandbox a state file describes (the keys live in their own files)."""
     return Sandbox(
         url=data["url"],
         pid=int(data["pid"]),
@@ -120,6 +116,15 @@ def read_state(state_dir: Path) -> Sandbox | None:
         organization_slug=data.get("organization_slug", ""),
         state_dir=state_dir,
     )
+
+
+def read_state(state_dir: Path) -> Sandbox | None:
+    path = state_dir / "state.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return sandbox_from(data, state_dir)
 
 
 def is_sandbox_process(pid: int) -> bool:
@@ -208,13 +213,7 @@ def start(state_dir: Path, env_dir: Path, log=None, timeout: float = START_TIMEO
                 write_secret(state_dir / "api_key", data.pop("api_key"))
                 write_secret(state_dir / "other_api_key", data.pop("other_api_key"))
                 state_file.write_text(json.dumps(data, indent=2), encoding="utf-8")
-                return Sandbox(
-                    url=data["url"],
-                    pid=int(data["pid"]),
-                    organization=data["organization"],
-                    organization_slug=data.get("organization_slug", ""),
-                    state_dir=state_dir,
-                )
+                return sandbox_from(data, state_dir)
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
     raise SandboxError(f"the udata server did not answer within {timeout:.0f} s: see {server_log}")
