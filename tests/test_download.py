@@ -14,7 +14,6 @@ from click.testing import CliRunner
 from researchkit import make
 
 import ddet_data
-from ddet_data import sandbox as sandbox_module
 from ddet_data.cli import cli
 from ddet_data.cli_research import register
 from ddet_data.datagouv.config import Target
@@ -24,16 +23,6 @@ from ddet_data.errors import DownloadError
 
 ROOT = Path(__file__).resolve().parents[1]
 register(cli)
-
-
-@pytest.fixture(scope="module")
-def sandbox(tmp_path_factory):
-    state_dir = tmp_path_factory.mktemp("sandbox-download")
-    server = sandbox_module.start(state_dir, ROOT / ".venv-udata")
-    try:
-        yield server
-    finally:
-        sandbox_module.stop(state_dir)
 
 
 def put_online(sandbox, folder: Path, tmp_path: Path) -> str:

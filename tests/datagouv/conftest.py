@@ -21,16 +21,6 @@ ROOT = Path(__file__).resolve().parents[2]
 register(cli)
 
 
-@pytest.fixture(scope="session")
-def sandbox(tmp_path_factory):
-    state_dir = tmp_path_factory.mktemp("sandbox")
-    server = sandbox_module.start(state_dir, ROOT / ".venv-udata")
-    try:
-        yield server
-    finally:
-        sandbox_module.stop(state_dir)
-
-
 def api_get(url: str, key: str | None = None):
     request = urllib.request.Request(url, headers={"X-API-KEY": key} if key else {})
     with urllib.request.urlopen(request, timeout=10) as response:
