@@ -305,18 +305,24 @@ class Applier:
     def dataset(self, dataset_id: str) -> dict:
         return self.client.get(f"datasets/{dataset_id}/")
 
-    def upload_new(self, dataset_id: str, file: LocalFile) -> dict:
-        self.events(f"uploading {file.path.name}")
+    def sender(self, path: str, file: LocalFile):
+        """A call that uploads `file` to `path` with progress (read once, sent when asked)."""
         content = file.path.read_bytes()
 
         def send():
             return self.client.upload(
-                f"datasets/{dataset_id}/upload/",
+                path,
                 file.upload_name,
                 content,
                 file.mimetype,
                 progress=lambda done, total: self.progress(file.path.name, done, total),
             )
+
+        return send
+
+    def upload_new(self, dataset_id: str, file: LocalFile) -> dict:
+        self.events(f"uploading {file.path.name}")
+        send = self.sender(f"datasets/{dataset_id}/upload/", file)
 
         def look():
             resources = self.dataset(dataset_id).get("resources") or []
@@ -332,16 +338,7 @@ class Applier:
 
     def replace_file(self, dataset_id: str, resource_id: str, file: LocalFile) -> dict:
         self.events(f"replacing {file.path.name}")
-        content = file.path.read_bytes()
-
-        def send():
-            return self.client.upload(
-                f"datasets/{dataset_id}/resources/{resource_id}/upload/",
-                file.upload_name,
-                content,
-                file.mimetype,
-                progress=lambda done, total: self.progress(file.path.name, done, total),
-            )
+        send = self.sender(f"datasets/{dataset_id}/resources/{resource_id}/upload/", file)
 
         def look():
             for resource in self.dataset(dataset_id).get("resources") or []:
