@@ -3,7 +3,9 @@
 Python API: `catalog()`, `load(package, table)`, `load_arrow(package, table)`.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+__version__ = version("ddet-data")
 
 __all__ = ["__version__", "catalog", "load", "load_arrow"]
 

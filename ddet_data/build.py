@@ -12,15 +12,16 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .docs import write_docs
 from .errors import BuildError
-from .package import read_json, write_package
+from .package.dictionary import write_docs
+from .package.schemas import load_schemas
+from .package.writer import write_package
 from .project import Project, load_specs
-from .schemas import load_schemas
 from .sources.interviews import load_interviews, load_people, people_rows
 from .sources.issues import load_issues
 from .sources.opsn import load_opsn
-from .themes import detect_themes, load_themes, theme_rows
+from .sources.themes import detect_themes, load_themes, theme_rows
+from .text.jsonio import read_json
 from .validate import Target, resolve_schemas, validate_targets
 from .validate.report import error_rows
 

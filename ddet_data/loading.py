@@ -19,8 +19,9 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import DdetError
-from .package import arrow_schema, read_json
-from .yamlio import did_you_mean
+from .package.writer import arrow_schema
+from .text.jsonio import read_json
+from .text.yamlio import did_you_mean
 
 # The committed packages, next to the code in a checkout or an editable install.
 DATAPACKAGES = Path(__file__).resolve().parent.parent / "datapackages"
@@ -57,7 +58,7 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
     """The folder holding `package`'s datapackage.json for the given source."""
     if isinstance(source, str) and source in REMOTE_SOURCES:
         # Imported here: reading local files must not need the HTTP stack.
-        from .download import download
+        from .datagouv.download import download
 
         return download(package, cache_dir() / package).folder
     root = DATAPACKAGES if source is None else Path(source)

@@ -8,10 +8,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceError
-from .package import PackageSpec
-from .yamlio import check_keys, load_yaml
+from .text.yamlio import check_keys, load_yaml
 
 PACKAGE_KEYS = ("title", "description", "keywords", "created", "tables", "sources")
+
+
+@dataclass(frozen=True)
+class PackageSpec:
+    """What a package is, as written in sources/packages.yaml."""
+
+    name: str
+    title: str
+    description: str
+    keywords: list[str]
+    created: str
+    tables: list[str]
+    sources: list[dict]
+    version: str = "1.0.0"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ddet_data import sandbox as sandbox_module
+from ddet_data.datagouv.sandbox.process import start, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def sandbox(tmp_path_factory):
     """One real udata server on loopback for the whole session (installed on first use)."""
     state_dir = tmp_path_factory.mktemp("sandbox")
-    server = sandbox_module.start(state_dir, ROOT / ".venv-udata")
+    server = start(state_dir, ROOT / ".venv-udata")
     try:
         yield server
     finally:
-        sandbox_module.stop(state_dir)
+        stop(state_dir)

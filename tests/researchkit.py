@@ -6,7 +6,8 @@ import copy
 import datetime as dt
 from pathlib import Path
 
-from ddet_data.package import PackageSpec, write_package
+from ddet_data.package.writer import write_package
+from ddet_data.project import PackageSpec
 
 LICENSE = {
     "title": "Licence Ouverte / Open Licence version 2.0",

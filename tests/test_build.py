@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from frictionless import Package
 
 from ddet_data.build import build, stale_files
-from ddet_data.cli import cli
+from ddet_data.cli.main import cli
 from ddet_data.project import Project
 
 ROOT = Path(__file__).parent.parent

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from researchkit import SCHEMAS, field, issue, make, rows
 
-from ddet_data.changelog import (
+from ddet_data.package.changelog import (
     CHANGELOG_TITLE,
     MAJOR,
     MINOR,
@@ -182,7 +182,7 @@ def test_next_version_is_greater_exactly_when_something_changed(major, minor, pa
     changes = PackageChanges("p", first=False)
     changes.metadata = ["title"] if level == PATCH else []
     if level in (MINOR, MAJOR):
-        from ddet_data.changelog import SchemaChange, TableChanges
+        from ddet_data.package.changelog import SchemaChange, TableChanges
 
         changes.tables["t"] = TableChanges(schema=[SchemaChange(level, "x")])
     old = (major, minor, patch)

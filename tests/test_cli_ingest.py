@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ddet_data.cli import cli
-from ddet_data.cli_ingest import ingest
+from ddet_data.cli.ingest import ingest
+from ddet_data.cli.main import cli
 from ddet_data.sources.interviews import load_interviews, load_people
-from ddet_data.themes import load_themes
+from ddet_data.sources.themes import load_themes
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"

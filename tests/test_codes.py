@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ddet_data.codes import (
+from ddet_data.text.codes import (
     is_commune_code,
     is_departement_code,
     is_region_code,

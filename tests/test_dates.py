@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ddet_data.dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
+from ddet_data.text.dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
 
 
 @pytest.mark.parametrize(

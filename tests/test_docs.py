@@ -8,8 +8,13 @@ import re
 import pytest
 from researchkit import issue, make, rows
 
-from ddet_data.docs import DESCRIPTION_LIMIT, citation, render_description, render_readme
 from ddet_data.loading import DATAPACKAGES
+from ddet_data.package.dictionary import (
+    DESCRIPTION_LIMIT,
+    citation,
+    render_description,
+    render_readme,
+)
 
 
 @pytest.fixture
@@ -137,7 +142,7 @@ def test_committed_readmes_document_every_field_and_are_fresh(folder):
 
 
 def test_write_docs_versions_and_logs_successive_builds(tmp_path):
-    from ddet_data.docs import write_docs
+    from ddet_data.package.dictionary import write_docs
 
     first = make(tmp_path / "b1")
     assert write_docs(first, None) == "1.0.0"
@@ -174,10 +179,8 @@ def frictionless_valid(folder) -> bool:
 def test_cli_docs_writes_and_checks(tmp_path):
     from click.testing import CliRunner
 
-    from ddet_data.cli import cli
-    from ddet_data.cli_research import register
+    from ddet_data.cli.main import cli
 
-    register(cli)
     make(tmp_path / "datapackages" / "ddet-newsletter")
     runner = CliRunner()
     base = ["--root", str(tmp_path), "docs"]

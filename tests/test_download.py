@@ -14,15 +14,13 @@ from click.testing import CliRunner
 from researchkit import make
 
 import ddet_data
-from ddet_data.cli import cli
-from ddet_data.cli_research import register
+from ddet_data.cli.main import cli
 from ddet_data.datagouv.config import Target
+from ddet_data.datagouv.download import Source, download
 from ddet_data.datagouv.publish import publish
-from ddet_data.download import Source, download
 from ddet_data.errors import DownloadError
 
 ROOT = Path(__file__).resolve().parents[1]
-register(cli)
 
 
 def put_online(sandbox, folder: Path, tmp_path: Path) -> str:
@@ -164,7 +162,7 @@ def test_load_from_datagouv_downloads_once_into_the_cache(
 
 def test_documentation_resources_come_back_under_their_names(sandbox, tmp_path):
     from ddet_data.datagouv.client import Client
-    from ddet_data.docs import write_docs
+    from ddet_data.package.dictionary import write_docs
 
     folder = make(tmp_path / "essai-docs", name="essai-docs")
     write_docs(folder, None)

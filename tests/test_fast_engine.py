@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ddet_data.validate import fast_source
-from ddet_data.validate.fast import Unsupported, validate_resource_fast
-from ddet_data.validate.fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
-from ddet_data.validate.fast_schema import FieldSpec, read_light_schema
+from ddet_data.validate.fast import source
+from ddet_data.validate.fast.engine import Unsupported, validate_resource_fast
+from ddet_data.validate.fast.keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
+from ddet_data.validate.fast.schema import FieldSpec, read_light_schema
 
 SCHEMA = {"fields": [{"name": "id", "type": "integer"}, {"name": "name", "type": "string"}]}
 
@@ -200,8 +200,8 @@ def test_schemas_beyond_the_light_reader_go_to_frictionless(descriptor):
 )  # fmt: skip
 def test_sniffed_dialect_is_frictionless_dialect(sample):
     lines = sample.splitlines(keepends=True)
-    ours = fast_source._sniffed_dialect(lines)
-    theirs = fast_source._dialect_by_frictionless({}, {}, lines)
+    ours = source._sniffed_dialect(lines)
+    theirs = source._dialect_by_frictionless({}, {}, lines)
     for key in ("delimiter", "quotechar", "escapechar", "doublequote", "lineterminator",
                 "quoting", "skipinitialspace"):  # fmt: skip
         assert getattr(ours, key) == getattr(theirs, key), key
@@ -217,13 +217,13 @@ def test_encoding_detection_is_frictionless(text, encoding):
     from frictionless import Detector
 
     buffer = text.encode(encoding)
-    assert fast_source.detect_encoding(buffer) == Detector().detect_encoding(buffer)
+    assert source.detect_encoding(buffer) == Detector().detect_encoding(buffer)
 
 
 def test_a_clean_csv_is_validated_without_importing_frictionless(folder):
     code = (
         "import sys; from pathlib import Path; "
-        "from ddet_data.validate.fast import validate_resource_fast as v; "
+        "from ddet_data.validate.fast.engine import validate_resource_fast as v; "
         f"task = v({resource()!r}, Path({str(folder)!r})); "
         "print(task['valid'], 'frictionless' in sys.modules, 'pandas' in sys.modules)"
     )
@@ -241,12 +241,12 @@ def test_a_clean_csv_is_validated_without_importing_frictionless(folder):
     ],
 )
 def test_dates_cast_again_without_refused_cells_agree_with_strptime(monkeypatch, odd):
-    from ddet_data.validate import fast_cells
+    from ddet_data.validate.fast import cells
 
     column = pa.array(["2020-01-01", "1999-12-31", *odd, "2024-02-29", *odd], pa.string())
-    ok, days = fast_cells._iso_dates(column)
-    monkeypatch.setattr(fast_cells, "_CAST_RETRIES", 0)
-    slow_ok, slow_days = fast_cells._iso_dates(column)
+    ok, days = cells._iso_dates(column)
+    monkeypatch.setattr(cells, "_CAST_RETRIES", 0)
+    slow_ok, slow_days = cells._iso_dates(column)
     if slow_ok is True:
         assert ok is True
     else:

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddet_data.errors import SourceError
-from ddet_data.sources.interview_pages import parse_interview
+from ddet_data.sources.pages.interview import parse_interview
 
 ROOT = Path(__file__).parent.parent
 SEED = ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
@@ -196,8 +196,8 @@ def test_a_question_without_any_answer_is_an_error(tmp_path):
                 max_size=12))  # fmt: skip
 @settings(max_examples=200, deadline=None)
 def test_a_page_gives_pairs_that_point_into_it_or_a_source_error(lines):
-    from ddet_data.sources.interview_pages import parse_page
-    from ddet_data.sources.pages import page_from_text
+    from ddet_data.sources.pages.interview import parse_page
+    from ddet_data.sources.pages.paragraphs import page_from_text
 
     page = page_from_text(Path("page.txt"), "\n".join(lines))
     try:
@@ -309,7 +309,7 @@ def test_question_and_reponse_labels_and_an_interview_de_heading():
     ],
 )
 def test_ways_of_introducing_the_interviewee(sentence):
-    from ddet_data.sources.participants import find_participants
+    from ddet_data.sources.pages.participants import find_participants
 
     [found] = find_participants([sentence])
     assert (found.name, found.role, found.job_title, found.organization) == (
@@ -369,7 +369,7 @@ def test_with_three_speakers_the_one_asking_is_the_interviewer(tmp_path):
 
 
 def test_two_affiliations_separated_by_a_comma():
-    from ddet_data.sources.participants import find_participants
+    from ddet_data.sources.pages.participants import find_participants
 
     found = find_participants(
         ["Rémi Tessier, directeur du Syndicat Numérique Vallée, président de Déclic, "

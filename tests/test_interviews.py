@@ -8,7 +8,7 @@ import pytest
 
 from ddet_data.errors import SourceError
 from ddet_data.sources.interviews import load_interviews, load_people, people_rows
-from ddet_data.themes import load_themes
+from ddet_data.sources.themes import load_themes
 
 ROOT = Path(__file__).parent.parent
 SOURCES = ROOT / "sources"

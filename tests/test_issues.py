@@ -126,7 +126,7 @@ def test_not_utf8_is_said_plainly(issues_dir):
 
 def test_the_documented_example_builds_with_the_real_vocabulary(tmp_path):
     """The README points at the fixture as the format's example: it must use real themes."""
-    from ddet_data.themes import detect_themes, load_themes
+    from ddet_data.sources.themes import detect_themes, load_themes
 
     themes = load_themes(Path(__file__).parent.parent / "sources" / "themes.yaml")
     shutil.copy(FIXTURE, tmp_path / "12.yaml")

@@ -7,7 +7,8 @@ import json
 import pyarrow.parquet as pq
 from frictionless import Package
 
-from ddet_data.package import PARQUET_SCHEMA_KEY, PackageSpec, csv_bytes, write_package
+from ddet_data.package.writer import PARQUET_SCHEMA_KEY, csv_bytes, write_package
+from ddet_data.project import PackageSpec
 
 SCHEMA = {
     "name": "things",

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from ddet_data.errors import SourceError
-from ddet_data.sources.html_text import html_text
-from ddet_data.sources.pages import page_from_text, read_page, text_paragraphs
+from ddet_data.sources.pages.html_text import html_text
+from ddet_data.sources.pages.paragraphs import page_from_text, read_page, text_paragraphs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "interviews"
 

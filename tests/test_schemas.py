@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from ddet_data.package.schemas import lint_schemas
 from ddet_data.project import Project, load_specs
-from ddet_data.schemas import lint_schemas
 
 ROOT = Path(__file__).parent.parent
 TEMPLATE = json.loads((ROOT / "schemas" / "issue_items.json").read_text(encoding="utf-8"))

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ddet_data.errors import SourceError
-from ddet_data.sources.interview_pages import parse_interview
-from ddet_data.themes import Theme, detect_themes, fold, load_themes, theme_rows
+from ddet_data.sources.pages.interview import parse_interview
+from ddet_data.sources.themes import Theme, detect_themes, fold, load_themes, theme_rows
 
 ROOT = Path(__file__).parent.parent
 VOCABULARY = ROOT / "sources" / "themes.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ddet_data.cli import cli
+from ddet_data.cli.main import cli
 from ddet_data.validate import validate_paths
 
 ROOT = Path(__file__).parent.parent

@@ -24,15 +24,15 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from http.cookiejar import DefaultCookiePolicy
+from importlib.metadata import version
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 
-from .. import __version__
 from ..errors import ApiError, ConfigError
 
-USER_AGENT = f"ddet-data/{__version__} (+https://github.com/ddet-data)"
+USER_AGENT = f"ddet-data/{version('ddet-data')} (+https://github.com/ddet-data)"
 SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDACTED = "***"

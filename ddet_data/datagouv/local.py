@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..docs import render_description
 from ..errors import PublishError
-from ..package import read_json
+from ..package.dictionary import render_description
+from ..text.jsonio import read_json
 
 # The package's own documentation, published as documentation resources. The markers
 # are what `download` maps back to README.md and CHANGELOG.md.

@@ -36,10 +36,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
-from ..themes import Theme, detect_themes
-from ..yamlio import check_keys, did_you_mean, load_yaml
-from .interview_pages import ParsedInterview, parse_interview
-from .pages import HTML_SUFFIXES
+from ..text.yamlio import check_keys, did_you_mean, load_yaml
+from .pages.interview import ParsedInterview, parse_interview
+from .pages.paragraphs import HTML_SUFFIXES
+from .themes import Theme, detect_themes
 
 INTERVIEW_KEYS = ("url", "published_on", "language", "participants")
 INTERVIEW_OPTIONAL = (

@@ -26,9 +26,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..codes import is_commune_code, is_departement_code, is_region_code
 from ..errors import SourceError
-from ..yamlio import check_keys, did_you_mean, load_yaml, optional_text, required_text
+from ..text.codes import is_commune_code, is_departement_code, is_region_code
+from ..text.yamlio import check_keys, did_you_mean, load_yaml, optional_text, required_text
 
 ISSUE_KEYS = ("number", "published_on", "title")
 ISSUE_OPTIONAL = ("url", "items")

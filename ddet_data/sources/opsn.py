@@ -17,10 +17,17 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..codes import is_departement_code, is_region_code, is_valid_siren
-from ..dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
 from ..errors import SourceError
-from ..yamlio import check_keys, did_you_mean, load_yaml, optional_text, read_text, required_text
+from ..text.codes import is_departement_code, is_region_code, is_valid_siren
+from ..text.dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
+from ..text.yamlio import (
+    check_keys,
+    did_you_mean,
+    load_yaml,
+    optional_text,
+    read_text,
+    required_text,
+)
 
 TABLES = ("organizations", "organization_territories", "memberships", "facts", "sources")
 

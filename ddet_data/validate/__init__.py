@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DdetError
-from ..package import read_json
+from ..text.jsonio import read_json
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -82,7 +82,7 @@ def validate_resource(
     """One task, and a note when the fast engine had to hand over to frictionless."""
     # Imported where used: a fast run should not pay for importing frictionless's engine.
     if engine != "frictionless" and resource.get("type", "table") == "table":
-        from .fast import Unsupported, validate_resource_fast
+        from .fast.engine import Unsupported, validate_resource_fast
 
         try:
             bare_package = {

@@ -12,8 +12,8 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from ..codes import is_commune_code, is_departement_code, is_region_code, is_valid_siren
 from ..sources.opsn import normalize_quote
+from ..text.codes import is_commune_code, is_departement_code, is_region_code, is_valid_siren
 from .report import cell_error
 
 Tables = dict[str, list[dict[str, str]]]

@@ -11,14 +11,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ddet_data import sandbox as sandbox_module
-from ddet_data.cli import cli
-from ddet_data.cli_publish import register
+from ddet_data.cli.main import cli
+from ddet_data.datagouv.sandbox.process import Sandbox, write_requests
 
 from .packages import make_package
 
 ROOT = Path(__file__).resolve().parents[2]
-register(cli)
 
 
 def api_get(url: str, key: str | None = None):
@@ -34,7 +32,7 @@ class Project:
     root: Path
     package: Path
     name: str
-    sandbox: sandbox_module.Sandbox = field(repr=False)
+    sandbox: Sandbox = field(repr=False)
     env: dict = field(repr=False)
 
     def run(self, *args: str, key: str | None = None, url: str | None = None):
@@ -47,7 +45,7 @@ class Project:
         return result
 
     def writes(self) -> list[dict]:
-        return sandbox_module.write_requests(self.sandbox)
+        return write_requests(self.sandbox)
 
     def datasets(self) -> list[dict]:
         """Every dataset of the organization that carries this package's marker."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ddet_data.package import PackageSpec, write_package
+from ddet_data.package.writer import write_package
+from ddet_data.project import PackageSpec
 
 SCHEMAS = {
     "issues": {

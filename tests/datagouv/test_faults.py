@@ -191,8 +191,7 @@ def test_kill_9_at_any_moment_then_rerun_converges(project):
     command = [
         sys.executable,
         "-c",
-        "from ddet_data.cli import cli; from ddet_data.cli_publish import register; "
-        "register(cli); cli(prog_name='ddet-data')",
+        "from ddet_data.cli.main import main; main()",
         "--root",
         str(project.root),
         "publish",

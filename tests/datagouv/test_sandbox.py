@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import urllib.request
 
-from ddet_data import sandbox as sandbox_module
+from ddet_data.datagouv.sandbox.process import status, stop
 
 
 def get(url: str, key: str | None = None):
@@ -15,7 +15,7 @@ def get(url: str, key: str | None = None):
 
 
 def test_sandbox_is_seeded(sandbox):
-    assert sandbox_module.status(sandbox.state_dir) == sandbox
+    assert status(sandbox.state_dir) == sandbox
     me = get(f"{sandbox.url}/me/", sandbox.api_key)
     assert [org["id"] for org in me["organizations"]] == [sandbox.organization]
     other = get(f"{sandbox.url}/me/", sandbox.other_api_key)
@@ -37,15 +37,15 @@ def test_stale_state_never_stops_another_process(tmp_path):
 
     state = {"url": "http://127.0.0.1:9/api/1", "pid": os.getpid(), "organization": "x"}
     (tmp_path / "state.json").write_text(json.dumps(state))
-    assert sandbox_module.status(tmp_path) is None
-    assert sandbox_module.stop(tmp_path) is False  # and this test process is still alive
+    assert status(tmp_path) is None
+    assert stop(tmp_path) is False  # and this test process is still alive
     assert not (tmp_path / "state.json").exists()
 
 
 def test_cli_start_status_stop(tmp_path):
     from click.testing import CliRunner
 
-    from ddet_data.cli import cli
+    from ddet_data.cli.main import cli
 
     from .conftest import ROOT
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import SourceError
+from ..errors import SourceError
 
 
 class LocatedDict(dict):

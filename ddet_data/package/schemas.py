@@ -12,7 +12,7 @@ from pathlib import Path
 
 from frictionless import Field, Schema
 
-from .errors import SchemaError
+from ..errors import SchemaError
 
 REQUIRED_METADATA = (
     "name",

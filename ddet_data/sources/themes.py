@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SourceError
-from .yamlio import check_keys, load_yaml
+from ..errors import SourceError
+from ..text.yamlio import check_keys, load_yaml
 
 THEME_KEYS = ("id", "label_fr", "label_en", "definition", "expressions")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -13,14 +13,17 @@ import datetime as dt
 import hashlib
 import io
 import json
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import BuildError, DdetError
+from ..errors import BuildError
+from ..text.jsonio import dump_json
+
+if TYPE_CHECKING:  # the spec is the project's description of a package
+    from ..project import PackageSpec
 
 LICENSE = {
     "name": "etalab-2.0",
@@ -40,37 +43,6 @@ ARROW_TYPES = {
     "datetime": pa.timestamp("s"),
     "year": pa.int64(),
 }
-
-
-@dataclass(frozen=True)
-class PackageSpec:
-    """What a package is, as written in sources/packages.yaml."""
-
-    name: str
-    title: str
-    description: str
-    keywords: list[str]
-    created: str
-    tables: list[str]
-    sources: list[dict]
-    version: str = "1.0.0"
-
-
-def dump_json(data: Any) -> str:
-    """The one JSON form the project writes: stable, readable, UTF-8, final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def read_json(path: Path, error: type[DdetError] = DdetError) -> dict:
-    """Read a JSON file the project wrote or reads, failing as `error` with file and line."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise error(f"{path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise error(f"{path}: cannot read it ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise error(f"{path}:{exc.lineno}: malformed JSON: {exc.msg}") from exc
 
 
 def sort_rows(rows: list[dict], schema: dict) -> list[dict]:

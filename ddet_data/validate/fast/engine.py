@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from .fast_cells import FieldCheck
-from .fast_errors import IntegrityPlan, RowFinding, Unsupported, row_errors
-from .fast_keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
-from .fast_schema import FieldSpec, read_light_schema
-from .fast_source import (
+from .cells import FieldCheck
+from .findings import IntegrityPlan, RowFinding, Unsupported, row_errors
+from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
+from .schema import FieldSpec, read_light_schema
+from .source import (
     Batch,
     CsvSource,
     NeedsExactReader,
@@ -454,35 +454,3 @@ class _FileHasher(threading.Thread):
                 sha256.update(chunk)
                 size += len(chunk)
         self.md5, self.sha256, self.bytes = md5.hexdigest(), sha256.hexdigest(), size
-
-
-def _main(argv: list[str]) -> int:
-    """`python -m ddet_data.validate.fast datapackage.json`: the report as JSON (bench aid)."""
-    import argparse
-    import json
-
-    parser = argparse.ArgumentParser(prog="python -m ddet_data.validate.fast")
-    parser.add_argument("descriptor")
-    parser.add_argument("--limit-errors", type=int, default=1000)
-    options = parser.parse_args(argv)
-    descriptor_path = Path(options.descriptor)
-    package = json.loads(descriptor_path.read_text(encoding="utf-8"))
-    basepath = descriptor_path.parent
-    for item in package["resources"]:
-        if isinstance(item.get("schema"), str):
-            item["schema"] = json.loads((basepath / item["schema"]).read_text(encoding="utf-8"))
-    tasks = [
-        validate_resource_fast(item, basepath, package, limit_errors=options.limit_errors)
-        for item in package["resources"]
-    ]
-    errors = sum(task["stats"]["errors"] for task in tasks)
-    report = {"valid": not errors, "stats": {"tasks": len(tasks), "errors": errors},
-              "warnings": [], "errors": [], "tasks": tasks}  # fmt: skip
-    print(json.dumps(report, indent=2, default=str))
-    return 0 if report["valid"] else 3
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(_main(sys.argv[1:]))

@@ -8,7 +8,7 @@ The database is mongomock, so it lives inside this process: everything a client 
 (a user with an API token, an organization where that user is admin, a second user
 with a token but no rights, the licences) is created here before serving. When the
 socket is bound, the values are written as JSON to the `--state` file, which is what
-`ddet_data.sandbox` waits for.
+`ddet_data.datagouv.sandbox.process` waits for.
 
 A tiny WSGI middleware counts the write requests the server handled and shows them at
 `GET /_sandbox/stats`, so tests can prove that a publish sent no write at all.

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import EXIT_INVALID, DdetError
+from ..errors import EXIT_INVALID, DdetError
 
 EPILOG_BUILD = """\b
 Examples:
@@ -38,12 +37,12 @@ Example:
 # They are imported only when named (or listed by --help): `validate` should not pay
 # for publishing's imports (urllib, http.client, ssl: ~40 ms of every run).
 LAZY_COMMANDS = {
-    "ingest": "cli_ingest",
-    "plan": "cli_publish",
-    "publish": "cli_publish",
-    "sandbox": "cli_publish",
-    "download": "cli_research",
-    "docs": "cli_research",
+    "ingest": "ingest",
+    "plan": "publish",
+    "publish": "publish",
+    "sandbox": "sandbox",
+    "download": "research",
+    "docs": "research",
 }
 
 
@@ -69,7 +68,7 @@ class DdetGroup(click.Group):
 
 
 @click.group(cls=DdetGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="ddet-data")
+@click.version_option(package_name="ddet-data", prog_name="ddet-data")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 @click.option(
     "--root",
@@ -85,7 +84,7 @@ def cli(ctx: click.Context, debug: bool, root: Path) -> None:
 
 
 def project_of(ctx: click.Context):
-    from .project import Project
+    from ..project import Project
 
     return Project(ctx.obj["root"])
 
@@ -107,8 +106,8 @@ def render_json(data) -> str:
 @click.pass_context
 def build(ctx: click.Context, check: bool) -> None:
     """Build the data packages from sources/ and schemas/."""
-    from .build import build as build_packages
-    from .build import stale_files
+    from ..build import build as build_packages
+    from ..build import stale_files
 
     project = project_of(ctx)
     if check:
@@ -148,8 +147,8 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
 
     Exit status: 0 valid, 3 invalid, 1 the tool failed.
     """
-    from .validate import validate_paths
-    from .validate.report import render_text
+    from ..validate import validate_paths
+    from ..validate.report import render_text
 
     project = project_of(ctx)
     if not paths:
@@ -183,8 +182,8 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
 @click.pass_context
 def lint(ctx: click.Context) -> None:
     """Check schemas/: metadata, French descriptions, examples, enums, keys, usage."""
-    from .project import load_specs
-    from .schemas import lint_schemas
+    from ..package.schemas import lint_schemas
+    from ..project import load_specs
 
     project = project_of(ctx)
     packages = {name: spec.tables for name, spec in load_specs(project).items()}
@@ -199,19 +198,13 @@ def lint(ctx: click.Context) -> None:
 
 
 def register_module(group: click.Group, name: str) -> None:
-    """Add the commands of ddet_data.<name>: through its `register`, else its one command."""
+    """Add the commands of ddet_data.cli.<name>: through its `register`, else its one command."""
     module = importlib.import_module(f"{__package__}.{name}")
     register = getattr(module, "register", None)
     if register is not None:
         register(group)
     else:
-        group.add_command(getattr(module, name.removeprefix("cli_")))
-
-
-def register_commands() -> None:
-    """Import and add every lazily registered command now."""
-    for name in sorted(set(LAZY_COMMANDS.values())):
-        register_module(cli, name)
+        group.add_command(getattr(module, name))
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .fast_schema import FieldSpec
+from .schema import FieldSpec
 
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"

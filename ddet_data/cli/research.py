@@ -12,6 +12,8 @@ from pathlib import Path
 
 import click
 
+from .context import project_root
+
 EPILOG_DOWNLOAD = """\b
 Examples:
   ddet-data download ddet-newsletter                  into ./ddet-newsletter
@@ -32,9 +34,6 @@ Examples:
   ddet-data docs opsn --description  print the data.gouv.fr description
 """
 
-
-def project_root(ctx: click.Context) -> Path:
-    return Path((ctx.obj or {}).get("root", "."))
 
 
 @click.command(epilog=EPILOG_DOWNLOAD)
@@ -63,8 +62,8 @@ def project_root(ctx: click.Context) -> Path:
 @click.pass_context
 def download(ctx, package, target, api_url, organization, dest, fmt, as_json) -> None:
     """Download PACKAGE (a package name or a dataset id) from data.gouv.fr, checked."""
-    from .download import FORMATS, resolve_source
-    from .download import download as download_package
+    from ..datagouv.download import FORMATS, resolve_source
+    from ..datagouv.download import download as download_package
 
     source = resolve_source(project_root(ctx), target, api_url=api_url, organization=organization)
     terminal = sys.stderr.isatty() and not as_json
@@ -95,7 +94,7 @@ def download(ctx, package, target, api_url, organization, dest, fmt, as_json) ->
 @click.pass_context
 def docs(ctx, packages, check, description) -> None:
     """Write the data dictionary, datapackages/PACKAGE/README.md, from the built package."""
-    from .docs import render_description, render_readme
+    from ..package.dictionary import render_description, render_readme
 
     root = project_root(ctx) / "datapackages"
     folders = (

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DdetError, SourceError
-from ..yamlio import load_yaml
-from .interview_pages import ParsedInterview, parse_interview
+from ...errors import DdetError, SourceError
+from ...text.yamlio import load_yaml
+from .interview import ParsedInterview, parse_interview
 from .participants import FoundParticipant, core_name, slugify, split_acronym
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

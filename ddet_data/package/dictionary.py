@@ -11,9 +11,9 @@ import csv
 from collections import Counter
 from pathlib import Path
 
+from ..errors import DdetError
+from ..text.jsonio import read_json
 from .changelog import latest_entry
-from .errors import DdetError
-from .package import read_json
 
 # udata's DESCRIPTION_SIZE_LIMIT (udata/core/dataset/constants.py, udata 17.18): the
 # dataset form rejects a longer description.
@@ -485,8 +485,8 @@ def write_docs(staging_dir: Path, committed_dir: Path | None) -> str:
     committed package without a changelog, gets an initial one); README.md is rendered
     last, so it shows the new version. Same inputs, same bytes.
     """
+    from ..text.jsonio import dump_json
     from .changelog import compare_packages, next_version, render_entry, update_changelog
-    from .package import dump_json
 
     staging_dir = Path(staging_dir)
     committed = (

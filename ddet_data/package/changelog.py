@@ -19,8 +19,8 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DdetError
-from .package import read_json
+from ..errors import DdetError
+from ..text.jsonio import read_json
 
 MAJOR, MINOR, PATCH = 3, 2, 1
 LEVEL_NAMES = {MAJOR: "majeure", MINOR: "mineure", PATCH: "corrective"}

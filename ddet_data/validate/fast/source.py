@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .fast_errors import Unsupported
+from .findings import Unsupported
 
 BATCH_BYTES = 4 << 20
 PYTHON_BATCH_ROWS = 20_000

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .context import project_root
+
 EPILOG = """\b
 Examples:
   ddet-data ingest interview saved-page.html --url https://example.org/interview-de-x
@@ -39,11 +41,11 @@ def interview(ctx, page: Path, interview_id, url, force, as_json, as_text) -> No
     questions, for a person to check before `ddet-data build`. The id defaults to
     '<interviewee>-<organization>'. Existing files are kept unless --force.
     """
-    from .sources.drafts import draft_interview, known_organizations
-    from .sources.interview_pages import parse_interview
-    from .sources.pages import read_page
+    from ..sources.pages.drafts import draft_interview, known_organizations
+    from ..sources.pages.interview import parse_interview
+    from ..sources.pages.paragraphs import read_page
 
-    root = Path((ctx.obj or {}).get("root", "."))
+    root = project_root(ctx)
     organizations = known_organizations(root / "sources" / "opsn" / "organizations.yaml")
     if as_text:
         click.echo(read_page(page).text)

@@ -30,9 +30,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import SourceError
+from ...errors import SourceError
 from ..themes import fold
-from .pages import Page, Paragraph, read_page
+from .paragraphs import Page, Paragraph, read_page
 from .participants import FoundParticipant, find_participants
 
 # Markers before a paragraph's words: Markdown heading, bullet or number, labels.

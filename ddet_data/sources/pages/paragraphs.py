@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..yamlio import read_text
+from ...text.yamlio import read_text
 from .html_text import html_text
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")

@@ -1,4 +1,4 @@
-"""Click commands for publishing: `plan`, `publish` and the `sandbox` group.
+"""Click commands for publishing: `plan` and `publish`.
 
 The lead registers them on the main group (`cli.add_command(...)`); they stay thin:
 parse options, call one library function, render its result.
@@ -10,85 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import sandbox as sandbox_lib
-
-
-def project_root(ctx: click.Context) -> Path:
-    return Path((ctx.obj or {}).get("root", "."))
-
-
-def sandbox_dirs(ctx: click.Context) -> tuple[Path, Path]:
-    root = project_root(ctx)
-    return root / ".sandbox", root / ".venv-udata"
-
-
-EPILOG_SANDBOX_START = """\b
-Example:
-  eval "$(ddet-data sandbox start)"    start it and export its URL, organization, key
-"""
-
-
-@click.group()
-def sandbox() -> None:
-    """The local data.gouv.fr: the real udata server on 127.0.0.1.
-
-    \b
-    Example:
-      eval "$(ddet-data sandbox start)"   start it and export its URL, organization, key
-      ddet-data publish --target sandbox --yes
-      ddet-data sandbox stop
-    """
-
-
-@sandbox.command(
-    "install",
-    epilog="\b\nExample:\n  ddet-data sandbox install      (make sandbox-env does the same)",
-)
-@click.pass_context
-def sandbox_install(ctx: click.Context) -> None:
-    """Install udata into .venv-udata/ unless it is there (about a minute, 475 MB)."""
-    _, env_dir = sandbox_dirs(ctx)
-    python = sandbox_lib.ensure_env(env_dir, log=lambda line: click.echo(line, err=True))
-    click.echo(f"udata sandbox environment ready: {python}")
-
-
-@sandbox.command("start", epilog=EPILOG_SANDBOX_START)
-@click.pass_context
-def sandbox_start(ctx: click.Context) -> None:
-    """Start the sandbox (installing udata into .venv-udata/ on first use).
-
-    Prints shell lines to export; the API key is read from a file, never shown.
-    """
-    state_dir, env_dir = sandbox_dirs(ctx)
-    server = sandbox_lib.start(state_dir, env_dir, log=lambda line: click.echo(line, err=True))
-    click.echo(f"# udata sandbox running at {server.root_url} (pid {server.pid})")
-    click.echo(server.exports())
-
-
-@sandbox.command("stop", epilog="\b\nExample:\n  ddet-data sandbox stop")
-@click.pass_context
-def sandbox_stop(ctx: click.Context) -> None:
-    """Stop the sandbox (its data is lost: it lives in the server's memory)."""
-    state_dir, _ = sandbox_dirs(ctx)
-    click.echo("sandbox stopped" if sandbox_lib.stop(state_dir) else "no sandbox was running")
-
-
-@sandbox.command(
-    "status", epilog="\b\nExample:\n  ddet-data sandbox status || ddet-data sandbox start"
-)
-@click.pass_context
-def sandbox_status(ctx: click.Context) -> None:
-    """Say whether the sandbox runs; exit 1 if it does not."""
-    state_dir, _ = sandbox_dirs(ctx)
-    server = sandbox_lib.status(state_dir)
-    if server is None:
-        click.echo("no sandbox running")
-        ctx.exit(1)
-    click.echo(f"# udata sandbox running at {server.root_url} (pid {server.pid})")
-    click.echo(server.exports())
-
-
-# -- plan and publish ------------------------------------------------------------------
+from .context import project_root
 
 EPILOG_PLAN = """\b
 Examples:
@@ -119,8 +41,8 @@ def target_options(command):
 
 
 def resolve(ctx: click.Context, target, api_url, organization, paths):
-    from .datagouv.config import load_target
-    from .errors import ConfigError
+    from ..datagouv.config import load_target
+    from ..errors import ConfigError
 
     root = project_root(ctx)
     resolved = load_target(root, target, api_url=api_url, organization=organization)
@@ -150,8 +72,8 @@ def plan(ctx, target, api_url, organization, prune, paths, as_json, detailed_exi
     """Check the key, read the server, and print what publish would do. Sends no write."""
     import json
 
-    from .datagouv import plan as planning
-    from .datagouv import publish as publishing
+    from ..datagouv import plan as planning
+    from ..datagouv import publish as publishing
 
     resolved, paths = resolve(ctx, target, api_url, organization, paths)
     result = publishing.plan(resolved, paths, prune=prune)
@@ -177,14 +99,14 @@ def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_j
     import json
     import sys
 
-    from .datagouv import plan as planning
-    from .datagouv import publish as publishing
-    from .errors import EXIT_INVALID
+    from ..datagouv import plan as planning
+    from ..datagouv import publish as publishing
+    from ..errors import EXIT_INVALID
 
     resolved, paths = resolve(ctx, target, api_url, organization, paths)
     report = publishing.validate(paths)
     if not report["valid"]:
-        from .validate.report import render_text
+        from ..validate.report import render_text
 
         click.echo(render_text(report))
         click.echo("invalid data: nothing was sent", err=True)
@@ -230,5 +152,5 @@ def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_j
 
 def register(group: click.Group) -> None:
     """Add these commands to the main `ddet-data` group."""
-    for command in (plan, publish, sandbox):
+    for command in (plan, publish):
         group.add_command(command)

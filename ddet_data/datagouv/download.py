@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from .datagouv.client import Client, NotFound, is_loopback
-from .datagouv.config import CONFIG_FILE, read_config, sandbox_values
-from .datagouv.plan import PACKAGE_MARKER, RESOURCE_MARKER, checksum_of
-from .errors import ApiError, ConfigError, DownloadError
+from ..errors import ApiError, ConfigError, DownloadError
+from .client import Client, NotFound, is_loopback
+from .config import CONFIG_FILE, read_config, sandbox_values
+from .plan import PACKAGE_MARKER, RESOURCE_MARKER, checksum_of
 
 PROD_API_URL = "https://www.data.gouv.fr/api/1"
 DESCRIPTOR_MARKER = "datapackage/json"
@@ -453,7 +453,7 @@ def download(
 
 def repository_root() -> Path | None:
     """The folder whose publish.toml applies: the current one, else this checkout's."""
-    for folder in (Path.cwd(), Path(__file__).resolve().parent.parent):
+    for folder in (Path.cwd(), Path(__file__).resolve().parents[2]):
         if (folder / CONFIG_FILE).is_file():
             return folder
     return None

@@ -1,7 +1,7 @@
 """The local data.gouv.fr: the real udata server on 127.0.0.1, for rehearsals and tests.
 
 udata pins its own Flask, pymongo and more, so it lives in a virtual environment of its
-own (`.venv-udata/`, installed on first use). The server runs `sandbox_server.py` with
+own (`.venv-udata/`, installed on first use). The server runs `server.py` with
 that interpreter, seeds its in-process database (mongomock) and writes what a client
 needs to `<state_dir>/state.json`. The API keys are kept in files readable by the owner
 only and are never printed.
@@ -20,10 +20,10 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SandboxError
+from ...errors import SandboxError
 
 UDATA_REQUIREMENTS = ("udata==17.18.0", "mongomock==4.3.0")
-SERVER_SCRIPT = Path(__file__).with_name("sandbox_server.py")
+SERVER_SCRIPT = Path(__file__).with_name("server.py")
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 10.0
 

@@ -1,0 +1,1 @@
+"""A data package: its writer, its schemas, its changelog and its data dictionary."""

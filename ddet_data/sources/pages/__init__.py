@@ -1,0 +1,1 @@
+"""Interview pages: HTML to text, paragraphs, the interview's turns, participants, drafts."""

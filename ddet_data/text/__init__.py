@@ -1,0 +1,1 @@
+"""Reading and writing text: YAML with line numbers, JSON, dates and official codes."""

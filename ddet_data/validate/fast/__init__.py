@@ -1,0 +1,1 @@
+"""The streaming pyarrow engine: source, schema, cells, keys and findings."""
