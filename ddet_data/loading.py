@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from .errors import DdetError
+from .errors import PackageNotFound
 from .package.writer import arrow_schema
 from .text.jsonio import read_json
 from .text.yamlio import did_you_mean
@@ -29,10 +29,6 @@ REMOTE_SOURCES = ("datagouv", "data.gouv.fr")
 # Frictionless's default boolean spellings, used when a schema names none.
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
-
-
-class NotFoundLocally(DdetError, LookupError):
-    """No such package, table or file where the data was looked for."""
 
 
 @dataclass(frozen=True)
@@ -66,23 +62,23 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
         root = root.parent
     for folder in (root, root / package):
         descriptor = folder / "datapackage.json"
-        if descriptor.is_file() and read_json(descriptor, NotFoundLocally).get("name") == package:
+        if descriptor.is_file() and read_json(descriptor, PackageNotFound).get("name") == package:
             return folder
     known = package_names(root)
     hint = did_you_mean(package, known) if known else None
     where = "the committed datapackages/ (run 'ddet-data build')" if source is None else str(root)
-    raise NotFoundLocally(
+    raise PackageNotFound(
         f"no package {package!r} in {where}" + (hint or f"; known: {', '.join(known) or 'none'}")
     )
 
 
 def package_names(root: Path) -> list[str]:
     if (root / "datapackage.json").is_file():
-        return [read_json(root / "datapackage.json", NotFoundLocally).get("name", root.name)]
+        return [read_json(root / "datapackage.json", PackageNotFound).get("name", root.name)]
     if not root.is_dir():
         return []
     return sorted(
-        read_json(d / "datapackage.json", NotFoundLocally).get("name", d.name)
+        read_json(d / "datapackage.json", PackageNotFound).get("name", d.name)
         for d in root.iterdir()
         if (d / "datapackage.json").is_file()
     )
@@ -100,7 +96,7 @@ def table_names(descriptor: dict) -> list[str]:
 
 def find_table(package: str, table: str, source: str | Path | None = None) -> TableRef:
     folder = package_folder(package, source)
-    descriptor = read_json(folder / "datapackage.json", NotFoundLocally)
+    descriptor = read_json(folder / "datapackage.json", PackageNotFound)
     resources = tuple(
         r
         for r in descriptor.get("resources", [])
@@ -109,15 +105,15 @@ def find_table(package: str, table: str, source: str | Path | None = None) -> Ta
     if not resources:
         known = table_names(descriptor)
         hint = did_you_mean(table, known)
-        raise NotFoundLocally(
+        raise PackageNotFound(
             f"package {package!r} has no table {table!r}"
             + (hint or f"; its tables: {', '.join(known)}")
         )
     schema = next((r["schema"] for r in resources if "schema" in r), None)
     if isinstance(schema, str):
-        schema = read_json(folder / schema, NotFoundLocally)
+        schema = read_json(folder / schema, PackageNotFound)
     if not isinstance(schema, dict):
-        raise NotFoundLocally(f"{folder}: table {table!r} has no Table Schema")
+        raise PackageNotFound(f"{folder}: table {table!r} has no Table Schema")
     return TableRef(package, table, folder, resources, schema)
 
 
@@ -139,7 +135,7 @@ def read_table(ref: TableRef) -> pa.Table:
     elif "csv" in by_format and (ref.folder / by_format["csv"]["path"]).is_file():
         data = read_csv(ref.folder / by_format["csv"]["path"], ref.schema)
     else:
-        raise NotFoundLocally(f"{ref.folder}: no data file for table {ref.table!r}")
+        raise PackageNotFound(f"{ref.folder}: no data file for table {ref.table!r}")
     return conform(data, target, ref)
 
 
@@ -161,21 +157,21 @@ def read_csv(path: Path, schema: dict) -> pa.Table:
     try:
         return pacsv.read_csv(path, convert_options=options)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise NotFoundLocally(f"{path}: cannot read as its schema says: {exc}") from exc
+        raise PackageNotFound(f"{path}: cannot read as its schema says: {exc}") from exc
 
 
 def conform(data: pa.Table, target: pa.Schema, ref: TableRef) -> pa.Table:
     """Columns in schema order with schema types; a missing or extra column is an error."""
     names = [f.name for f in target]
     if sorted(data.column_names) != sorted(names):
-        raise NotFoundLocally(
+        raise PackageNotFound(
             f"{ref.folder}: table {ref.table!r} has columns {data.column_names}, "
             f"its schema says {names}"
         )
     try:
         columns = [data.column(f.name).cast(f.type) for f in target]
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise NotFoundLocally(
+        raise PackageNotFound(
             f"{ref.folder}: table {ref.table!r} does not fit its schema: {exc}"
         ) from exc
     return pa.Table.from_arrays(columns, schema=target)
@@ -233,10 +229,10 @@ def catalog(source: str | Path | None = None) -> pd.DataFrame:
         root = DATAPACKAGES if source is None else Path(source)
         roots = [package_folder(name, root) for name in package_names(root)]
         if not roots:
-            raise NotFoundLocally(f"no package in {root} (run 'ddet-data build' or download one)")
+            raise PackageNotFound(f"no package in {root} (run 'ddet-data build' or download one)")
     records = []
     for folder in roots:
-        descriptor = read_json(folder / "datapackage.json", NotFoundLocally)
+        descriptor = read_json(folder / "datapackage.json", PackageNotFound)
         for table in table_names(descriptor):
             ref = find_table(descriptor["name"], table, folder)
             records.append(

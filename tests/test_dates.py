@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ddet_data.text.dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
+from ddet_data.errors import DateTextError
+from ddet_data.text.dates import AsOf, given_date, parse_as_of, parse_partial_date
 
 
 @pytest.mark.parametrize(

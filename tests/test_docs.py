@@ -190,4 +190,5 @@ def test_cli_docs_writes_and_checks(tmp_path):
     assert runner.invoke(cli, [*base, "--check"]).exit_code == 0
     result = runner.invoke(cli, [*base, "ddet-newsletter", "--description"])
     assert result.stdout.startswith("# Newsletter DDET (essai)") and "mermaid" not in result.stdout
-    assert runner.invoke(cli, [*base, "nope"]).exit_code == 2
+    unknown = runner.invoke(cli, [*base, "nope"])
+    assert unknown.exit_code == 1 and "no package 'nope' (known: ddet-newsletter)" in unknown.stderr

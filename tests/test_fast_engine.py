@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ddet_data.errors import Unsupported
 from ddet_data.validate.fast import source
-from ddet_data.validate.fast.engine import Unsupported, validate_resource_fast
+from ddet_data.validate.fast.engine import validate_resource_fast
 from ddet_data.validate.fast.keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 from ddet_data.validate.fast.schema import FieldSpec, read_light_schema
 

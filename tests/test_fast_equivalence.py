@@ -23,7 +23,8 @@ from frictionless import Package
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ddet_data.validate.fast.engine import Unsupported, validate_resource_fast
+from ddet_data.errors import Unsupported
+from ddet_data.validate.fast.engine import validate_resource_fast
 
 CASES = Path(__file__).parent / "fast_cases"
 SCHEMAS = json.loads((CASES / "cases.json").read_text(encoding="utf-8"))

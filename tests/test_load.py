@@ -11,7 +11,8 @@ import pytest
 from researchkit import make
 
 import ddet_data
-from ddet_data.loading import DATAPACKAGES, NotFoundLocally, pandas_dtype
+from ddet_data.errors import PackageNotFound
+from ddet_data.loading import DATAPACKAGES, pandas_dtype
 
 EXPECTED_DTYPES = {
     "issue_number": "Int64",
@@ -73,9 +74,9 @@ def test_load_arrow_has_the_schema_types(packages):
 
 
 def test_unknown_table_and_package_suggest_a_name(packages):
-    with pytest.raises(NotFoundLocally, match=r"no table 'issue' \(did you mean 'issues'\?\)"):
+    with pytest.raises(PackageNotFound, match=r"no table 'issue' \(did you mean 'issues'\?\)"):
         ddet_data.load("ddet-newsletter", "issue", packages)
-    with pytest.raises(NotFoundLocally, match=r"did you mean 'ddet-newsletter'"):
+    with pytest.raises(PackageNotFound, match=r"did you mean 'ddet-newsletter'"):
         ddet_data.load("ddet-newsleter", "issues", packages)
 
 
@@ -85,7 +86,7 @@ def test_a_csv_that_breaks_its_schema_is_an_error_not_a_guess(packages):
         parquet.unlink()
     path = folder / "data" / "issues.csv"
     path.write_text(path.read_text().replace("2024-01-08", "le 8 janvier"), encoding="utf-8")
-    with pytest.raises(NotFoundLocally, match="cannot read as its schema says"):
+    with pytest.raises(PackageNotFound, match="cannot read as its schema says"):
         ddet_data.load("ddet-newsletter", "issues", packages)
 
 

@@ -152,11 +152,9 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
 
     project = project_of(ctx)
     if not paths:
-        paths = sorted(project.datapackages.glob("*/datapackage.json"))
-        if not paths:
-            raise DdetError(
-                f"{project.datapackages}: no package to validate (run 'ddet-data build')"
-            )
+        from ..package.reader import package_folders
+
+        paths = [folder / "datapackage.json" for folder in package_folders(project.datapackages)]
     sources_root = project.sources if project.sources.is_dir() else None
     show = on_terminal() and not as_json
 

@@ -42,16 +42,13 @@ def target_options(command):
 
 def resolve(ctx: click.Context, target, api_url, organization, paths):
     from ..datagouv.config import load_target
-    from ..errors import ConfigError
 
     root = project_root(ctx)
     resolved = load_target(root, target, api_url=api_url, organization=organization)
     if not paths:
-        paths = sorted(p.parent for p in (root / "datapackages").glob("*/datapackage.json"))
-        if not paths:
-            raise ConfigError(
-                f"{root / 'datapackages'}: no package to publish (run 'ddet-data build')"
-            )
+        from ..package.reader import package_folders
+
+        paths = package_folders(root / "datapackages")
     return resolved, list(paths)
 
 

@@ -95,19 +95,11 @@ def download(ctx, package, target, api_url, organization, dest, fmt, as_json) ->
 def docs(ctx, packages, check, description) -> None:
     """Write the data dictionary, datapackages/PACKAGE/README.md, from the built package."""
     from ..package.dictionary import render_description, render_readme
+    from ..package.reader import package_folders
 
     root = project_root(ctx) / "datapackages"
-    folders = (
-        [root / name for name in packages]
-        if packages
-        else sorted(p.parent for p in root.glob("*/datapackage.json"))
-    )
-    if not folders:
-        raise click.UsageError(f"no package in {root}: run 'ddet-data build' first")
     stale = []
-    for folder in folders:
-        if not (folder / "datapackage.json").is_file():
-            raise click.BadParameter(f"no package {folder.name!r} in {root}", param_hint="PACKAGE")
+    for folder in package_folders(root, packages):
         if description:
             click.echo(render_description(folder), nl=False)
             continue

@@ -30,65 +30,26 @@ from urllib.parse import urlencode, urljoin, urlsplit
 
 import requests
 
-from ..errors import ApiError, ConfigError
+from ..errors import (
+    ApiError,
+    AuthenticationFailed,
+    ConfigError,
+    Gone,
+    InvalidRequest,
+    Locked,
+    NetworkError,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ServerError,
+    UncertainWrite,
+)
 
 USER_AGENT = f"ddet-data/{version('ddet-data')} (+https://github.com/ddet-data)"
 SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDACTED = "***"
 MAX_REDIRECTS = 3
-
-
-class AuthenticationFailed(ApiError):
-    """401: no key, a wrong key, or a revoked one."""
-
-
-class PermissionDenied(ApiError):
-    """403: the key is valid but its user may not do this."""
-
-
-class NotFound(ApiError):
-    """404: no such object."""
-
-
-class InvalidRequest(ApiError):
-    """400: the server refused the values; `errors` holds its field messages."""
-
-    def __init__(self, message, method="", url="", status=None, errors=None):
-        self.errors = errors or {}
-        super().__init__(message, method, url, status)
-
-
-class Gone(ApiError):
-    """410: the dataset was deleted on the platform."""
-
-
-class Locked(ApiError):
-    """423: the platform refuses creations for now."""
-
-
-class RateLimited(ApiError):
-    """429 after every retry."""
-
-
-class ServerError(ApiError):
-    """5xx after every retry (or once, for a POST)."""
-
-
-class UncertainWrite(ApiError):
-    """A POST failed in a way that leaves unknown whether the server applied it.
-
-    Timeouts, resets and 5xx: the caller must look at the server before posting again.
-    `retry_after` is the delay the server asked for, if any.
-    """
-
-    def __init__(self, message, method="", url="", status=None, retry_after=None):
-        self.retry_after = retry_after
-        super().__init__(message, method, url, status)
-
-
-class NetworkError(ApiError):
-    """The server could not be reached (after retries for safe methods)."""
 
 
 ADVICE = {

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import ApiError, ConfigError, DownloadError
-from .client import Client, NotFound, is_loopback
+from ..errors import ApiError, ConfigError, DownloadError, NotFound
+from .client import Client, is_loopback
 from .config import CONFIG_FILE, read_config, sandbox_values
 from .plan import PACKAGE_MARKER, RESOURCE_MARKER, checksum_of
 

@@ -14,16 +14,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, PublishError
-from . import plan as planning
-from .client import (
+from ..errors import (
     AuthenticationFailed,
-    Client,
+    ConfigError,
     Gone,
     NotFound,
     PermissionDenied,
+    PublishError,
     UncertainWrite,
 )
+from . import plan as planning
+from .client import Client
 from .config import DatasetSettings, Target, read_id_cache, write_id_cache
 from .local import LocalFile, LocalPackage, read_package
 

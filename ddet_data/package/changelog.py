@@ -19,7 +19,7 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DdetError
+from ..errors import ChangelogError
 from ..text.jsonio import read_json
 
 MAJOR, MINOR, PATCH = 3, 2, 1
@@ -35,10 +35,6 @@ KEYS_SHOWN = 20  # keys listed per kind of change; the rest are counted
 # Package metadata whose change is a correction; version and resources are the build's own.
 METADATA_KEYS = ("name", "title", "description", "licenses", "keywords", "contributors", "sources")
 SCHEMA_DOC_KEYS = ("title", "description", "example", "enumDescriptions")
-
-
-class ChangelogError(DdetError):
-    """A package folder cannot be compared (missing or unreadable descriptor, schema or CSV)."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import csv
 from collections import Counter
 from pathlib import Path
 
-from ..errors import DdetError
+from ..errors import DocsError
 from ..text.jsonio import read_json
 from .changelog import latest_entry
 
@@ -47,10 +47,6 @@ CONSTRAINT_TEXT = {
     "maxLength": "longueur ≤ {}",
     "pattern": "motif `{}`",
 }
-
-
-class DocsError(DdetError):
-    """A package folder cannot be documented (missing or unreadable file)."""
 
 
 # -- reading ---------------------------------------------------------------------------

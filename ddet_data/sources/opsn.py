@@ -17,9 +17,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from ..errors import SourceError
+from ..errors import DateTextError, SourceError
 from ..text.codes import is_departement_code, is_region_code, is_valid_siren
-from ..text.dates import AsOf, DateTextError, given_date, parse_as_of, parse_partial_date
+from ..text.dates import AsOf, given_date, parse_as_of, parse_partial_date
 from ..text.yamlio import (
     check_keys,
     did_you_mean,

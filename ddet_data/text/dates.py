@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from ..errors import DateTextError
+
 PRECISIONS = ("day", "month", "year", "range", "unknown")
 PARTIAL_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 # "c." marks an approximate date; a trailing "(...)" is a comment ("(page undated)").
@@ -17,10 +19,6 @@ AS_OF = re.compile(
     r"^(?P<circa>c\.\s*)?(?P<core>[0-9]{4}(?:-[0-9]{2}){0,2}|[0-9]{4}-[0-9]{4})(?:\s+\((?P<comment>[^()]*)\))?$"
 )
 UNDATED = re.compile(r"^undated(?:\s+\([^()]*\))?$")
-
-
-class DateTextError(ValueError):
-    """Text that is not a date of any accepted form; the message says what is accepted."""
 
 
 @dataclass(frozen=True)

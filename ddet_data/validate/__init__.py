@@ -82,7 +82,8 @@ def validate_resource(
     """One task, and a note when the fast engine had to hand over to frictionless."""
     # Imported where used: a fast run should not pay for importing frictionless's engine.
     if engine != "frictionless" and resource.get("type", "table") == "table":
-        from .fast.engine import Unsupported, validate_resource_fast
+        from ..errors import Unsupported
+        from .fast.engine import validate_resource_fast
 
         try:
             bare_package = {

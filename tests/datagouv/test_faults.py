@@ -159,7 +159,7 @@ def test_429_retry_after_is_honoured(sandbox, proxy, tmp_path):
 
 
 def test_post_is_not_repeated_by_the_client(sandbox, proxy):
-    from ddet_data.datagouv.client import UncertainWrite
+    from ddet_data.errors import UncertainWrite
 
     client = faulty_client(proxy.url, sandbox.api_key)
     before = len(api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"])

@@ -14,16 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import DdetError, SourceError
+from ...errors import DraftExists, SourceError
 from ...text.yamlio import load_yaml
 from .interview import ParsedInterview, parse_interview
 from .participants import FoundParticipant, core_name, slugify, split_acronym
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-class DraftExists(DdetError):
-    """A file the draft would write exists already (rerun with --force to replace it)."""
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from ...errors import Unsupported
 from .cells import FieldCheck
-from .findings import IntegrityPlan, RowFinding, Unsupported, row_errors
+from .findings import IntegrityPlan, RowFinding, row_errors
 from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 from .schema import FieldSpec, read_light_schema
 from .source import (

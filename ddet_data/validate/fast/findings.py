@@ -15,14 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Unsupported(Exception):
-    """The fast engine cannot promise frictionless's findings here; use frictionless.
-
-    Control flow, not a user error: the caller validates the resource with frictionless
-    and notes the reason in the report.
-    """
-
-
 @dataclass
 class RowFinding:
     """Everything wrong with one row, gathered column by column."""

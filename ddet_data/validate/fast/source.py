@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .findings import Unsupported
+from ...errors import NeedsExactReader, RaggedRow, Unsupported
 
 BATCH_BYTES = 4 << 20
 PYTHON_BATCH_ROWS = 20_000
@@ -48,18 +48,6 @@ class Batch:
     num_rows: int
     # Rows whose cell count differs from the header's: index in batch -> real cells.
     ragged: dict[int, list[str]] = field(default_factory=dict)
-
-
-class _RaggedRow(Exception):
-    """pyarrow met a record whose cell count differs: restart with Python's csv."""
-
-
-class NeedsExactReader(Exception):
-    """Rows already handed out came from pyarrow, but the file needs Python's csv.
-
-    An empty line and a line of empty cells look alike once parsed by pyarrow, and
-    frictionless reports them with different cells: the caller starts again.
-    """
 
 
 @dataclass
@@ -91,11 +79,11 @@ class CsvSource:
             try:
                 for batch in self._arrow_batches():
                     if _has_empty_row(batch):
-                        raise _RaggedRow()
+                        raise RaggedRow()
                     produced += batch.num_rows
                     yield batch
                 return
-            except _RaggedRow:
+            except RaggedRow:
                 if produced:
                     raise NeedsExactReader() from None
         yield from self._python_batches()
@@ -141,7 +129,7 @@ class CsvSource:
                     start += record_batch.num_rows
         except pa.ArrowInvalid as exc:
             if ragged:
-                raise _RaggedRow() from exc
+                raise RaggedRow() from exc
             raise Unsupported(f"pyarrow cannot parse the file: {exc}") from exc
 
     # The exact path for ragged rows and odd dialects
