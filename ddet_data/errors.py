@@ -70,6 +70,10 @@ class ApiError(PublishError):
         super().__init__(message)
 
 
+class FetchError(DdetError):
+    """A web page could not be fetched (status, type, size, timeout): one line says which."""
+
+
 class DownloadError(DdetError):
     """A download failed or a file did not match its published checksum."""
 
