@@ -1,35 +1,31 @@
-"""HTTP client for the data.gouv.fr API (udata, v1): the only module importing requests.
+"""The data.gouv.fr API client (udata, v1), over the session of `ddet_data.http`.
 
 - One session per client, with a cookie policy that refuses every cookie: udata answers
   a keyed request with a `session` cookie that alone would authenticate later requests.
 - The key travels only in the `X-API-KEY` header, over HTTPS (plain http to loopback
-  only), redirects are followed by hand and only to the same origin, and the key is
+  only), to the API's origin only: a redirect elsewhere drops it, and the key is
   replaced by `***` in every message this module builds.
-- Only safe methods (GET, HEAD, PUT, DELETE) are retried, on 429/502/503/504, connection
-  errors and read timeouts, with exponential backoff honouring `Retry-After`. A POST is
-  never repeated here: its failures raise `UncertainWrite` so that the caller looks at
-  the server before trying again.
+- Safe methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried by urllib3's `Retry` on
+  429/502/503/504, connection errors and read timeouts, with exponential backoff
+  honouring `Retry-After` (capped). A POST is never repeated once it may have reached
+  the server: its failures raise `UncertainWrite` so that the caller looks at the server
+  before trying again (`delay` gives that caller the same backoff).
 - `error_for` maps a status and udata's `{"message"}` / `{"errors"}` body to one typed
   `ApiError`.
 """
 
 from __future__ import annotations
 
-import email.utils
 import ipaddress
-import json
 import os
 import random
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from http.cookiejar import DefaultCookiePolicy
-from importlib.metadata import version
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
-import requests
-
+from .. import http
 from ..errors import (
     ApiError,
     AuthenticationFailed,
@@ -45,11 +41,11 @@ from ..errors import (
     UncertainWrite,
 )
 
-USER_AGENT = f"ddet-data/{version('ddet-data')} (+https://github.com/ddet-data)"
 SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+KEY_HEADER = "X-API-KEY"
 REDACTED = "***"
-MAX_REDIRECTS = 3
+MAX_REDIRECTS = 5
 
 
 ADVICE = {
@@ -104,28 +100,7 @@ def check_api_url(api_url: str) -> str:
     raise ConfigError(f"API URL {api_url!r} must start with https://")
 
 
-class NoCookies(DefaultCookiePolicy):
-    def set_ok(self, cookie, request):
-        return False
-
-    def return_ok(self, cookie, request):
-        return False
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def error_body(response: requests.Response) -> tuple[str, dict]:
+def error_body(response: http.Response) -> tuple[str, dict]:
     """udata's `{"message": ...}` and `{"errors": {...}}` (either may be missing)."""
     try:
         body = response.json()
@@ -151,7 +126,7 @@ def flatten_errors(errors: dict, prefix: str = "") -> list[str]:
     return lines
 
 
-def error_for(method: str, url: str, response: requests.Response, redact=lambda s: s) -> ApiError:
+def error_for(method: str, url: str, response: http.Response, redact=lambda s: s) -> ApiError:
     """The one place that turns an error answer into a typed `ApiError`."""
     status = response.status_code
     message, errors = error_body(response)
@@ -192,20 +167,28 @@ class Client:
         self._key = api_key or None
         self.timeout = timeout
         self.upload_timeout = upload_timeout
-        self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after
         self.sleep = sleep
-        self.session = requests.Session()
-        self.session.cookies.set_policy(NoCookies())
+        safe_retries = http.retries(
+            retries,
+            methods=SAFE_METHODS,
+            statuses=RETRY_STATUSES,
+            backoff=backoff,
+            max_backoff=max_backoff,
+            max_retry_after=max_retry_after,
+            sleep=sleep,
+        )
+        self.session = http.new_session(
+            safe_retries, private_headers=(KEY_HEADER,), max_redirects=MAX_REDIRECTS
+        )
         # An HTTP proxy from the environment would see the key of a plain-http loopback
         # request; for https, proxies (CONNECT tunnels) and CA bundles are honoured.
         self.session.trust_env = not is_loopback(urlsplit(self.api_url).hostname)
         self.session.verify = os.environ.get("REQUESTS_CA_BUNDLE") or True
-        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
-        self.requests_sent = 0
-        self.writes_sent = 0
+        self.session.headers["Accept"] = "application/json"
+        self.writes_sent = 0  # write requests this client decided to send (not retries)
 
     def __repr__(self) -> str:
         return f"Client({self.api_url!r}, api_key={'***' if self._key else None})"
@@ -228,43 +211,8 @@ class Client:
 
     # -- sending -----------------------------------------------------------------
 
-    def _send_once(self, method, url, *, json_body=None, data=None, headers=None, timeout=None):
-        if not self.same_origin(url):
-            raise ApiError(
-                f"{method} {url}: refusing to send the key to another origin", method, url
-            )
-        all_headers = dict(headers or {})
-        if self._key:
-            all_headers["X-API-KEY"] = self._key
-        self.requests_sent += 1
-        if method not in ("GET", "HEAD", "OPTIONS"):
-            self.writes_sent += 1
-        for _ in range(MAX_REDIRECTS + 1):
-            response = self.session.request(
-                method,
-                url,
-                json=json_body,
-                data=data,
-                headers=all_headers,
-                timeout=timeout or self.timeout,
-                allow_redirects=False,
-            )
-            if response.is_redirect and method in ("GET", "HEAD"):
-                target = urljoin(url, response.headers["Location"])
-                if not self.same_origin(target):
-                    raise ApiError(
-                        f"{method} {url}: redirected to another origin ({target}); "
-                        "not following with the key",
-                        method,
-                        url,
-                        response.status_code,
-                    )
-                url = target
-                continue
-            return response
-        raise ApiError(f"{method} {url}: too many redirects", method, url)
-
     def delay(self, attempt: int, retry_after: float | None) -> float:
+        """How long to wait before try `attempt + 1` of a write the caller repeats itself."""
         if retry_after is not None:
             return min(retry_after, self.max_retry_after)
         base = min(self.max_backoff, self.backoff * (2**attempt))
@@ -280,60 +228,54 @@ class Client:
         headers: dict | None = None,
         timeout: tuple[float, float] | None = None,
         ok: tuple[int, ...] = (200, 201, 204),
-    ) -> requests.Response:
-        """Send one request, retrying it only if the method is safe to repeat."""
+        stream: bool = False,
+    ) -> http.Response:
+        """Send one request (the session retries it if it is safe to repeat)."""
         method = method.upper()
         url = self.url(path)
-        safe = method in SAFE_METHODS
-        attempt = 0
-        while True:
-            retry_after = None
-            try:
-                response = self._send_once(
-                    method, url, json_body=json_body, data=data, headers=headers, timeout=timeout
-                )
-            except requests.exceptions.ConnectTimeout as exc:
-                # The connection was never made: nothing reached the server.
-                failure = NetworkError(
-                    f"{method} {url}: cannot connect ({exc.__class__.__name__})", method, url
-                )
-                never_sent = True
-            except requests.exceptions.ConnectionError as exc:
-                never_sent = is_refused(exc)
-                failure = self._network_failure(method, url, exc, never_sent)
-            except (requests.exceptions.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                never_sent = False
-                failure = self._network_failure(method, url, exc, never_sent)
-            else:
-                if response.status_code in ok or response.status_code < 300 and not ok:
-                    return response
-                error = error_for(method, url, response, self.redact)
-                if response.status_code not in RETRY_STATUSES and not (
-                    not safe and response.status_code >= 500
-                ):
-                    raise error
-                retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                never_sent = response.status_code == 429
-                if not safe:
-                    raise UncertainWrite(
-                        f"{error} (the {method} may or may not have been applied)",
-                        method,
-                        url,
-                        response.status_code,
-                        retry_after=retry_after,
-                    )
-                failure = error
-            if not safe and not never_sent:
-                raise failure
-            if attempt >= self.retries:
-                raise failure
-            self.sleep(self.delay(attempt, retry_after))
-            attempt += 1
+        if not self.same_origin(url):
+            raise ApiError(
+                f"{method} {url}: refusing to send the key to another origin", method, url
+            )
+        all_headers = dict(headers or {})
+        if self._key:
+            all_headers[KEY_HEADER] = self._key
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            self.writes_sent += 1
+        try:
+            response = self.session.request(
+                method,
+                url,
+                json=json_body,
+                data=data,
+                headers=all_headers,
+                timeout=timeout or self.timeout,
+                # A write is never redirected: its body would be sent to a second address.
+                allow_redirects=method in ("GET", "HEAD"),
+                stream=stream,
+            )
+        except http.TransportError as exc:
+            raise self._network_failure(method, url, exc) from exc
+        if response.status_code in ok or response.status_code < 300 and not ok:
+            return response
+        error = error_for(method, url, response, self.redact)
+        if method not in SAFE_METHODS and (
+            response.status_code in RETRY_STATUSES or response.status_code >= 500
+        ):
+            raise UncertainWrite(
+                f"{error} (the {method} may or may not have been applied)",
+                method,
+                url,
+                response.status_code,
+                retry_after=http.retry_after(response),
+            )
+        raise error
 
-    def _network_failure(self, method, url, exc, never_sent) -> ApiError:
-        kind = exc.__class__.__name__
-        text = f"{method} {url}: network failure ({kind})"
-        if method not in SAFE_METHODS and not never_sent:
+    def _network_failure(self, method: str, url: str, exc: Exception) -> ApiError:
+        if http.is_too_many_redirects(exc):
+            return ApiError(f"{method} {url}: too many redirects", method, url)
+        text = f"{method} {url}: network failure ({http.failure_kind(exc)})"
+        if method not in SAFE_METHODS and not http.never_sent(exc):
             return UncertainWrite(
                 f"{text}; the {method} may or may not have been applied", method, url
             )
@@ -341,7 +283,7 @@ class Client:
 
     # -- verbs ---------------------------------------------------------------------
 
-    def decode(self, method: str, response: requests.Response) -> Any:
+    def decode(self, method: str, response: http.Response) -> Any:
         try:
             return response.json()
         except ValueError as exc:
@@ -378,6 +320,24 @@ class Client:
                 return
             page = self.decode("GET", self.request("GET", next_page))
 
+    def open_file(self, path: str, offset: int = 0) -> http.Response:
+        """GET a file as a stream, from byte `offset` (416: nothing is left after it).
+
+        Redirects (the stable /datasets/r/{id} URL to the file's host) are followed; the
+        key, if any, stays with the API's origin."""
+        headers = {"Accept": "*/*", "Accept-Encoding": "identity"}
+        if offset:
+            headers["Range"] = f"bytes={offset}-"
+        return self.request("GET", path, headers=headers, stream=True, ok=(200, 206, 416))
+
+    def chunks(self, response: http.Response, size: int = 1 << 16) -> Iterator[bytes]:
+        """The body of a streamed answer; a connection lost on the way is a `NetworkError`."""
+        try:
+            yield from response.iter_content(size)
+        except http.TransportError as exc:
+            text = f"GET {response.url}: the transfer broke off ({http.failure_kind(exc)})"
+            raise NetworkError(text, "GET", response.url) from exc
+
     def upload(
         self,
         path: str,
@@ -407,12 +367,6 @@ class Client:
 
     def __exit__(self, *exc):
         self.close()
-
-
-def is_refused(exc: Exception) -> bool:
-    """A refused connection never reached the server, so even a POST may be sent again."""
-    text = str(exc)
-    return "Connection refused" in text or "NewConnectionError" in text
 
 
 def multipart(filename: str, content: bytes, mimetype: str) -> tuple[bytes, str]:
@@ -450,7 +404,3 @@ class ProgressBody:
         if self.progress and chunk:
             self.progress(self.offset, len(self.data))
         return chunk
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)

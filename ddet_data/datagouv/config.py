@@ -13,6 +13,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..errors import ConfigError
 from .client import check_api_url, is_loopback
@@ -145,8 +146,6 @@ def load_target(
 
 
 def is_loopback_url(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     return is_loopback(urlsplit(url).hostname)
 
 
