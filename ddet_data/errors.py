@@ -78,6 +78,11 @@ class DownloadError(DdetError):
     """A download failed or a file did not match its published checksum."""
 
 
+class MixedVersion(DownloadError):
+    """The dataset's files and its datapackage.json disagree: a publish is under way or
+    was interrupted, so a download now would mix two versions."""
+
+
 # -- the data.gouv.fr API: one class a status (the client maps them in one place) -------
 
 class AuthenticationFailed(ApiError):

@@ -15,10 +15,12 @@ from researchkit import make
 
 import ddet_data
 from ddet_data.cli.main import cli
+from ddet_data.datagouv.client import Client
 from ddet_data.datagouv.config import Target
 from ddet_data.datagouv.download import Source, download
+from ddet_data.datagouv.markers import marker_of
 from ddet_data.datagouv.publish import publish
-from ddet_data.errors import DownloadError
+from ddet_data.errors import DownloadError, MixedVersion
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,9 +119,52 @@ def test_a_file_unlike_the_published_descriptor_is_refused(sandbox, tmp_path):
     (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     put_online(sandbox, folder, tmp_path)
     path = descriptor["resources"][0]["path"]
+    slept = []
+    client = Client(sandbox.url, sleep=slept.append)
     with pytest.raises(DownloadError, match=rf"{path}: checksum mismatch.*sha256"):
-        download("essai-faux", tmp_path / "got", source=source(sandbox))
+        download("essai-faux", tmp_path / "got", source=source(sandbox), client=client)
     assert not (tmp_path / "got" / path).exists()
+    assert len(slept) == 3  # the server's file matches its checksum: tried again, in case
+
+
+def test_files_of_two_versions_are_never_handed_back(sandbox, tmp_path):
+    """A data file replaced on the server, datapackage.json not yet: a publish under way."""
+    folder = make(tmp_path / "essai-mixte", name="essai-mixte")
+    dataset_id = put_online(sandbox, folder, tmp_path)
+    with Client(sandbox.url, sandbox.api_key) as client:
+        dataset = client.get(f"datasets/{dataset_id}/")
+        (resource,) = [r for r in dataset["resources"] if marker_of(r) == "issues/csv"]
+        # The same size, another content: only the sha256 of datapackage.json tells.
+        csv = (folder / "data" / "issues.csv").read_bytes()
+        changed = csv.replace("Troisième".encode(), b"Troisiemes")
+        assert changed != csv and len(changed) == len(csv)
+        client.upload(
+            f"datasets/{dataset_id}/resources/{resource['id']}/upload/",
+            "issues.csv",
+            changed,
+            "text/csv",
+        )
+    slept = []
+    client = Client(sandbox.url, sleep=slept.append)
+    with pytest.raises(MixedVersion) as caught:
+        download("essai-mixte", tmp_path / "got", source=source(sandbox), client=client)
+    assert str(caught.value).startswith("data/issues.csv: checksum mismatch, file deleted: sha256 ")
+    assert "the dataset's files and its datapackage.json disagree: a publish is under way" in (
+        str(caught.value)
+    )
+    assert str(caught.value).endswith(
+        "still so after 4 tries, nothing was kept: try again once the publish is over"
+    )
+    assert len(slept) == 3 and slept == sorted(slept) and 1 <= slept[0] <= 2  # backoff
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["essai-mixte", "ids.json"]
+    result = CliRunner().invoke(
+        cli,
+        ["download", "essai-mixte", "--dest", str(tmp_path / "cli")],
+        env={"DATAGOUV_API_URL": sandbox.url, "DATAGOUV_ORGANIZATION": sandbox.organization},
+    )
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: data/issues.csv: checksum mismatch, file deleted:")
+    assert not (tmp_path / "cli").exists() and not (tmp_path / ".cli.download").exists()
 
 
 def test_csv_only_download_is_a_valid_package_without_parquet(sandbox, published, tmp_path):
@@ -161,7 +206,6 @@ def test_load_from_datagouv_downloads_once_into_the_cache(
 
 
 def test_documentation_resources_come_back_under_their_names(sandbox, tmp_path):
-    from ddet_data.datagouv.client import Client
     from ddet_data.package.dictionary import write_docs
 
     folder = make(tmp_path / "essai-docs", name="essai-docs")

@@ -1,12 +1,17 @@
 """The researchers' side of data.gouv.fr: download a published package, checked file by file.
 
 The dataset is found by its `ddet:package` marker among the organization's datasets, or
-by its id. Every file is fetched through the resource's stable URL
-(`/api/1/datasets/r/{rid}`), anonymously, into `<file>.part` (resumed with a Range
-request after an interruption), then checked: sha1 against the server's checksum, and
-size and sha256 against the published `datapackage.json`. Only a file that passes is
-moved into place; a bad one is deleted. `datapackage.json` is written last, so a folder
+by its id. Every file is fetched through the client (origin check, retries, redirects)
+from the resource's stable URL (`/api/1/datasets/r/{rid}`), anonymously, into a staging
+folder beside the destination: `<file>.part` first (resumed with a Range request after
+an interruption), then checked: sha1 against the server's checksum, and size and sha256
+against the published `datapackage.json`. Only when every file passes do they move into
+the destination (one rename when it did not exist), `datapackage.json` last, so a folder
 that has one is complete.
+
+A file that matches the server but not the published `datapackage.json` means a publish
+is under way or was interrupted: the download starts again after a pause, a few times,
+then fails and keeps nothing, rather than hand back files of two versions.
 """
 
 from __future__ import annotations
@@ -15,24 +20,30 @@ import hashlib
 import json
 import os
 import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from ..errors import ApiError, ConfigError, DownloadError, NotFound
+from ..errors import ApiError, ConfigError, DownloadError, MixedVersion, NetworkError, NotFound
 from .client import Client, is_loopback
 from .config import CONFIG_FILE, read_config, sandbox_values
-from .plan import PACKAGE_MARKER, RESOURCE_MARKER, checksum_of
+from .markers import (
+    DESCRIPTOR_MARKER,
+    DOCUMENT_MARKERS,
+    RESOURCE_MARKER,
+    by_marker,
+    checksum_of,
+    data_marker,
+    package_of,
+    schema_marker,
+)
 
 PROD_API_URL = "https://www.data.gouv.fr/api/1"
-DESCRIPTOR_MARKER = "datapackage/json"
-# Documentation resources published beside the data, by marker.
-DOC_FILES = {"docs/readme": "README.md", "docs/changelog": "CHANGELOG.md"}
 FORMATS = ("csv", "parquet")
-CHUNK = 1 << 16
-MAX_REDIRECTS = 5
-ATTEMPTS = 4  # tries per file; each one resumes where the previous stopped
+VERSION_ATTEMPTS = 4  # downloads of a dataset whose files and datapackage.json disagree
+VERSION_BACKOFF = 2  # the first pause is the client's backoff * 2**2 (2 s by default)
 DATASET_ID = re.compile(r"[0-9a-f]{24}")
 
 # progress(path, done_bytes, total_bytes or None)
@@ -135,7 +146,7 @@ def find_dataset(client: Client, wanted: str, organization: str | None) -> dict:
         found = [
             d
             for d in client.pages("datasets/", organization=organization, page_size=100)
-            if (d.get("extras") or {}).get(PACKAGE_MARKER) == wanted
+            if package_of(d) == wanted
         ]
         if len(found) > 1:
             ids = ", ".join(d["id"] for d in found)
@@ -167,15 +178,6 @@ def get_dataset(client: Client, dataset_id: str) -> dict:
         raise DownloadError(f"{client.api_url}: no dataset {dataset_id!r}") from exc
 
 
-def by_marker(dataset: dict) -> dict[str, dict]:
-    resources = {}
-    for resource in dataset.get("resources", []):
-        marker = (resource.get("extras") or {}).get(RESOURCE_MARKER)
-        if marker:
-            resources[marker] = resource
-    return resources
-
-
 def stable_url(client: Client, resource: dict) -> str:
     return client.url(f"datasets/r/{resource['id']}")
 
@@ -194,9 +196,15 @@ def plan_files(
     def add(marker: str, relative: str, sha256: str | None = None, size: int | None = None):
         resource = resources.get(marker)
         if resource is None:
-            raise DownloadError(
+            raise MixedVersion(
                 f"the dataset has no resource {marker!r} for {relative}, which its "
                 "datapackage.json lists: it is incompletely published"
+            )
+        filesize = resource.get("filesize")
+        if size is not None and isinstance(filesize, int) and filesize != size:
+            raise MixedVersion(
+                f"{relative}: the server's file has {filesize} bytes, the published "
+                f"datapackage.json says {size}: {DISAGREE}"
             )
         wanted.append(
             Wanted(
@@ -205,7 +213,7 @@ def plan_files(
                 url=stable_url(client, resource),
                 sha1=checksum_of(resource),
                 sha256=sha256,
-                size=size if size is not None else None,
+                size=size,
             )
         )
 
@@ -217,11 +225,11 @@ def plan_files(
         kept_resources.append(resource)
         digest = str(resource.get("hash", ""))
         sha256 = digest.removeprefix("sha256:") if digest.startswith("sha256:") else None
-        add(f"{table}/{fmt}", resource["path"], sha256, resource.get("bytes"))
+        add(data_marker(table, fmt), resource["path"], sha256, resource.get("bytes"))
         schema = resource.get("schema")
         if isinstance(schema, str) and schema not in schemas_done:
             schemas_done.add(schema)
-            add(f"{table}/schema", schema)
+            add(schema_marker(table), schema)
     if not kept_resources:
         raise DownloadError(f"the package has no {' or '.join(formats)} file")
     # A Parquet-only download keeps the schemas: they document the tables.
@@ -231,11 +239,11 @@ def plan_files(
         if (
             isinstance(schema, str)
             and schema not in schemas_done
-            and f"{table}/schema" in resources
+            and schema_marker(table) in resources
         ):
             schemas_done.add(schema)
-            add(f"{table}/schema", schema)
-    for marker, relative in DOC_FILES.items():
+            add(schema_marker(table), schema)
+    for relative, marker in DOCUMENT_MARKERS.items():
         if marker in resources:
             add(marker, relative)
     written = {**descriptor, "resources": kept_resources}
@@ -252,6 +260,11 @@ def safe_relative(relative: str) -> str:
 
 # -- fetching one file -----------------------------------------------------------------
 
+DISAGREE = (
+    "the dataset's files and its datapackage.json disagree: "
+    "a publish is under way or was interrupted"
+)
+
 
 def file_sha1(path: Path) -> str:
     digest = hashlib.sha1()
@@ -261,8 +274,9 @@ def file_sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
-def check_file(path: Path, want: Wanted) -> str | None:
-    """What is wrong with `path` as `want`, or None if it matches every known fact."""
+def check_file(path: Path, want: Wanted) -> tuple[str, str] | None:
+    """What is wrong with `path` as `want`, and whose fact it breaks ("server" or
+    "descriptor"); None if it matches every known fact."""
     data_sha1, data_sha256, size = hashlib.sha1(), hashlib.sha256(), 0
     with open(path, "rb") as stream:
         while chunk := stream.read(1 << 20):
@@ -270,69 +284,46 @@ def check_file(path: Path, want: Wanted) -> str | None:
             data_sha256.update(chunk)
             size += len(chunk)
     if want.sha1 and data_sha1.hexdigest() != want.sha1:
-        return f"sha1 {data_sha1.hexdigest()} ≠ the server's checksum {want.sha1}"
+        return f"sha1 {data_sha1.hexdigest()} ≠ the server's checksum {want.sha1}", "server"
     if want.size is not None and size != want.size:
-        return f"{size} bytes ≠ {want.size} in the published datapackage.json"
+        return f"{size} bytes ≠ {want.size} in the published datapackage.json", "descriptor"
     if want.sha256 and data_sha256.hexdigest() != want.sha256:
-        return f"sha256 {data_sha256.hexdigest()} ≠ the published datapackage.json's {want.sha256}"
+        return (
+            f"sha256 {data_sha256.hexdigest()} ≠ the published datapackage.json's {want.sha256}",
+            "descriptor",
+        )
     return None
 
 
-def open_stream(client: Client, url: str, offset: int):
-    """GET `url` from `offset`, following redirects by hand (to any https host: no key is
-    ever sent here, so leaving the API's origin is safe)."""
-    headers = {"Accept": "*/*", "Accept-Encoding": "identity"}
-    if offset:
-        headers["Range"] = f"bytes={offset}-"
-    for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
-        if not (
-            parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
-        ):
-            raise DownloadError(f"GET {url}: refusing a non-https file URL")
-        response = client.session.get(
-            url, headers=headers, stream=True, allow_redirects=False, timeout=client.timeout
-        )
-        if response.is_redirect:
-            url = urljoin(url, response.headers["Location"])
-            response.close()
-            continue
-        return response
-    raise DownloadError(f"GET {url}: too many redirects")
-
-
-def fetch(client: Client, want: Wanted, dest: Path, progress: Progress) -> str:
-    """Bring one file into place; returns 'kept', 'downloaded' or 'resumed'."""
-    final = dest / want.relative
-    if final.is_file() and check_file(final, want) is None:
+def fetch(client: Client, want: Wanted, dest: Path, stage: Path, progress: Progress) -> str:
+    """Bring one file into the staging folder; 'kept' (identical in `dest`), 'downloaded'
+    or 'resumed' (from a `.part`, or a file an interrupted run brought)."""
+    if (dest / want.relative).is_file() and check_file(dest / want.relative, want) is None:
         return "kept"
+    final = stage / want.relative
+    if final.is_file() and check_file(final, want) is None:
+        return "resumed"
     part = final.with_name(final.name + ".part")
     final.parent.mkdir(parents=True, exist_ok=True)
+    earlier = dest / part.relative_to(stage)  # where runs before staging left their parts
+    if earlier.is_file() and not part.is_file():
+        earlier.replace(part)
     resumed = part.is_file() and part.stat().st_size > 0
-    failure: Exception | None = None
-    for _ in range(ATTEMPTS):
-        try:
-            if fetch_once(client, want, part, progress):
-                failure = None
-                break
-            resumed = True  # the connection ended early: the next attempt resumes
-        except OSError as exc:  # requests' errors are OSErrors
-            failure = exc
-            resumed = True
-    else:
-        if failure is None:
-            failure = OSError("the connection kept closing before the end of the file")
-    if failure is not None:
-        raise DownloadError(
-            f"GET {want.url} ({want.relative}): {failure}; run the download again to resume"
-        ) from failure
+    try:
+        whole = fetch_once(client, want, part, progress)
+    except NetworkError as exc:
+        raise NetworkError(f"{want.relative}: {exc}", exc.method, exc.url) from exc
+    if not whole:
+        text = f"{want.relative}: GET {want.url}: the connection closed before the end of the file"
+        raise NetworkError(text, "GET", want.url)
     problem = check_file(part, want)
     if problem:
         part.unlink(missing_ok=True)
-        raise DownloadError(
-            f"{want.relative}: checksum mismatch, file deleted: {problem} "
-            f"(resource {want.resource_id}, {want.url})"
-        )
+        text, against = problem
+        head = f"{want.relative}: checksum mismatch, file deleted: {text}"
+        if against == "descriptor":
+            raise MixedVersion(f"{head}: {DISAGREE}")
+        raise DownloadError(f"{head} (resource {want.resource_id}, {want.url})")
     part.replace(final)
     return "resumed" if resumed else "downloaded"
 
@@ -343,22 +334,24 @@ def fetch_once(client: Client, want: Wanted, part: Path, progress: Progress) -> 
     if want.size is not None and offset > want.size:
         part.unlink()
         offset = 0
-    response = open_stream(client, want.url, offset)
+    try:
+        response = client.open_file(want.url, offset)
+    except NotFound as exc:
+        raise DownloadError(f"GET {want.url} ({want.relative}): no such resource (404)") from exc
     with response:
+        where = urlsplit(response.url)
+        if not (where.scheme == "https" or is_loopback(where.hostname)):
+            raise DownloadError(f"GET {response.url}: refusing a non-https file URL")
         if response.status_code == 416:
             # Nothing left after `offset`: the part is whole (checked by the caller).
             return True
-        if response.status_code == 404:
-            raise DownloadError(f"GET {want.url} ({want.relative}): no such resource (404)")
-        if response.status_code not in (200, 206):
-            raise OSError(f"answered {response.status_code}")
         if response.status_code == 200:
             offset = 0  # the server ignored the Range: start over
         length = response.headers.get("Content-Length")
         total = want.size or ((offset + int(length)) if length and length.isdigit() else None)
         done = offset
         with open(part, "ab" if offset else "wb") as out:
-            for chunk in response.iter_content(CHUNK):
+            for chunk in client.chunks(response):
                 out.write(chunk)
                 done += len(chunk)
                 progress(want.relative, done, total)
@@ -368,8 +361,14 @@ def fetch_once(client: Client, want: Wanted, part: Path, progress: Progress) -> 
 # -- the whole package -----------------------------------------------------------------
 
 
+def staging_folder(dest: Path) -> Path:
+    """Beside the destination (the same disk, so that files move by renaming)."""
+    dest = dest.absolute()
+    return dest.parent / f".{dest.name}.download"
+
+
 def read_descriptor(
-    client: Client, resource: dict, dest: Path, progress: Progress
+    client: Client, resource: dict, dest: Path, stage: Path, progress: Progress
 ) -> tuple[dict, Path, str]:
     """The published datapackage.json: the local one if identical, else a fresh copy."""
     local = dest / "datapackage.json"
@@ -384,8 +383,9 @@ def read_descriptor(
     if want.sha1 and local.is_file() and file_sha1(local) == want.sha1:
         path, outcome = local, "kept"
     else:
-        outcome = fetch(client, want, dest, progress)
-        path = dest / want.relative
+        outcome = fetch(client, want, stage, stage, progress)
+        outcome = "downloaded" if outcome == "kept" else outcome  # brought by an earlier run
+        path = stage / want.relative
     try:
         return json.loads(path.read_text(encoding="utf-8")), path, outcome
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -401,28 +401,63 @@ def download(
     progress: Progress = quiet,
     client: Client | None = None,
 ) -> DownloadResult:
-    """Download package (or dataset id) `package` into `dest` (default: ./<package>)."""
+    """Download package (or dataset id) `package` into `dest` (default: ./<package>).
+
+    Files of two versions are never mixed: while the dataset's files and its
+    datapackage.json disagree, the download is tried again after a pause (the client's
+    backoff), then fails with `MixedVersion`, keeping nothing."""
     source = source or resolve_source(repository_root())
     unknown = set(formats) - set(FORMATS)
     if unknown or not formats:
         raise DownloadError(f"unknown format(s) {sorted(unknown)}: choose among {FORMATS}")
     own_client = client is None
     client = client or Client(source.api_url)  # anonymous: no key, ever
+    attempt = 0
     try:
-        dataset = find_dataset(client, package, source.organization)
-        resources = by_marker(dataset)
-        name = (dataset.get("extras") or {}).get(PACKAGE_MARKER) or package
-        dest = Path(dest) if dest is not None else Path(name)
-        dest.mkdir(parents=True, exist_ok=True)
-        if DESCRIPTOR_MARKER not in resources:
-            raise DownloadError(
-                f"dataset {dataset['id']} has no datapackage.json resource "
-                f"({RESOURCE_MARKER}={DESCRIPTOR_MARKER}): is it a ddet-data package?"
-            )
-        descriptor, published, outcome = read_descriptor(
-            client, resources[DESCRIPTOR_MARKER], dest, progress
+        while True:
+            try:
+                return download_once(client, package, dest, source, tuple(formats), progress)
+            except MixedVersion as exc:
+                attempt += 1
+                if attempt == VERSION_ATTEMPTS:
+                    raise MixedVersion(
+                        f"{exc}; still so after {VERSION_ATTEMPTS} tries, nothing was kept: "
+                        "try again once the publish is over"
+                    ) from exc
+                client.sleep(client.delay(attempt - 1 + VERSION_BACKOFF, None))
+    except NetworkError as exc:
+        raise DownloadError(f"{exc}; run the download again to resume") from exc
+    except ApiError as exc:
+        raise DownloadError(str(exc)) from exc
+    finally:
+        if own_client:
+            client.close()
+
+
+def download_once(
+    client: Client,
+    package: str,
+    dest: Path | None,
+    source: Source,
+    formats: tuple[str, ...],
+    progress: Progress,
+) -> DownloadResult:
+    dataset = find_dataset(client, package, source.organization)
+    resources = by_marker(dataset)
+    name = package_of(dataset) or package
+    dest = Path(dest) if dest is not None else Path(name)
+    if DESCRIPTOR_MARKER not in resources:
+        raise DownloadError(
+            f"dataset {dataset['id']} has no datapackage.json resource "
+            f"({RESOURCE_MARKER}={DESCRIPTOR_MARKER}): is it a ddet-data package?"
         )
-        files, written = plan_files(client, descriptor, resources, tuple(formats))
+    stage = staging_folder(dest)
+    stage.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor, published, outcome = read_descriptor(
+            client, resources[DESCRIPTOR_MARKER], dest, stage, progress
+        )
+        files, written = plan_files(client, descriptor, resources, formats)
         result = DownloadResult(
             folder=dest,
             package=descriptor.get("name", name),
@@ -431,24 +466,41 @@ def download(
         )
         getattr(result, outcome).append("datapackage.json")
         for want in files:
-            outcome = fetch(client, want, dest, progress)
+            outcome = fetch(client, want, dest, stage, progress)
             getattr(result, outcome).append(want.relative)
-    except ApiError as exc:
-        raise DownloadError(str(exc)) from exc
-    finally:
-        if own_client:
-            client.close()
-    local = dest / "datapackage.json"
+    except DownloadError:
+        # Wrong or mixed files: nothing is kept. (A broken transfer, an ApiError, keeps
+        # its parts in the staging folder: the next run resumes them.)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
     if written == descriptor:
         # The published bytes themselves, already checked against the server's sha1.
-        if published != local:
-            published.replace(local)
+        text = published.read_bytes()
     else:
-        text = json.dumps(written, ensure_ascii=False, indent=2) + "\n"
-        local.write_text(text, encoding="utf-8")
-        if published != local:
-            published.unlink(missing_ok=True)
+        text = (json.dumps(written, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    move_into_place(stage, dest, text)
     return result
+
+
+def move_into_place(stage: Path, dest: Path, descriptor: bytes) -> None:
+    """Move the checked files of `stage` into `dest`, datapackage.json last."""
+    published = stage / "datapackage.json.published"
+    published.unlink(missing_ok=True)
+    (stage / "datapackage.json").write_bytes(descriptor)
+    if not dest.exists():
+        stage.rename(dest)
+        return
+    local = dest / "datapackage.json"
+    staged = [p for p in sorted(stage.rglob("*")) if p.is_file() and p.name != "datapackage.json"]
+    if staged or not local.is_file() or local.read_bytes() != descriptor:
+        # Until the new descriptor is in place, the folder says it is incomplete.
+        local.unlink(missing_ok=True)
+        for path in staged:
+            target = dest / path.relative_to(stage)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        os.replace(stage / "datapackage.json", local)
+    shutil.rmtree(stage)
 
 
 def repository_root() -> Path | None:

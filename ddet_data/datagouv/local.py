@@ -15,23 +15,20 @@ from pathlib import Path
 from ..errors import PublishError
 from ..package.dictionary import render_description
 from ..text.jsonio import read_json
+from .markers import DESCRIPTOR_MARKER, DOCUMENT_MARKERS, data_marker, schema_marker
 
-# The package's own documentation, published as documentation resources. The markers
-# are what `download` maps back to README.md and CHANGELOG.md.
-DOCUMENTS = (
-    (
-        "README.md",
-        "docs/readme",
+# The package's own documentation, published as documentation resources (their markers
+# are what `download` maps back to README.md and CHANGELOG.md): title and description.
+DOCUMENTS = {
+    "README.md": (
         "Dictionnaire des données (README)",
         "Présentation du paquet, citation, chargement, et chaque champ de chaque table.",
     ),
-    (
-        "CHANGELOG.md",
-        "docs/changelog",
+    "CHANGELOG.md": (
         "Journal des modifications (CHANGELOG)",
         "Lignes ajoutées, retirées et modifiées, et changements de schéma, version par version.",
     ),
-)
+}
 
 
 @dataclass(frozen=True)
@@ -92,10 +89,6 @@ def upload_title_pattern(upload_name: str) -> re.Pattern:
     return re.compile(rf"{re.escape(stem)}\.[0-9a-f]{{8}}\.{re.escape(extension)}")
 
 
-def schema_marker(table: str) -> str:
-    return f"{table}/schema"
-
-
 def make_file(folder: Path, relative: str, marker: str, upload_name: str, **meta) -> LocalFile:
     path = folder / relative
     sha1, size = file_facts(path)
@@ -120,7 +113,7 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
         make_file(
             folder,
             "datapackage.json",
-            "datapackage/json",
+            DESCRIPTOR_MARKER,
             upload_name="datapackage.json",
             title="Descripteur du paquet de données (datapackage.json)",
             description=(
@@ -132,13 +125,13 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
             mimetype="application/json",
         )
     ]
-    for relative, marker, title, text in DOCUMENTS:
+    for relative, (title, text) in DOCUMENTS.items():
         if (folder / relative).is_file():
             files.append(
                 make_file(
                     folder,
                     relative,
-                    marker,
+                    DOCUMENT_MARKERS[relative],
                     # udata's default allow-list has no .md: the Markdown travels as .txt.
                     upload_name=relative.replace(".md", ".txt").lower(),
                     title=title,
@@ -184,7 +177,7 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
             make_file(
                 folder,
                 resource["path"],
-                f"{table}/{fmt}",
+                data_marker(table, fmt),
                 upload_name=Path(resource["path"]).name,
                 title=f"{resource.get('title', table)} ({label})",
                 description=description.strip(),

@@ -14,10 +14,7 @@ from typing import Any
 
 from .config import DatasetSettings
 from .local import LocalFile, LocalPackage
-
-PACKAGE_MARKER = "ddet:package"
-VERSION_MARKER = "ddet:version"
-RESOURCE_MARKER = "ddet:resource"
+from .markers import PACKAGE_MARKER, RESOURCE_MARKER, VERSION_MARKER, checksum_of, marker_of
 
 CREATE_DATASET = "create_dataset"
 UPDATE_DATASET = "update_dataset"
@@ -252,15 +249,6 @@ def resource_update_body(resource: dict, desired: dict) -> dict:
         raise ValueError(f"the schema resource {schema['url'].marker} must be uploaded first")
     body["extras"] = {**(resource.get("extras") or {}), **desired["extras"]}
     return body
-
-
-def checksum_of(resource: dict) -> str | None:
-    checksum = resource.get("checksum") or {}
-    return checksum.get("value") if checksum.get("type", "sha1") == "sha1" else None
-
-
-def marker_of(resource: dict) -> str | None:
-    return (resource.get("extras") or {}).get(RESOURCE_MARKER)
 
 
 # -- matching remote resources to local files ------------------------------------------

@@ -23,6 +23,7 @@ from ..errors import (
     PublishError,
     UncertainWrite,
 )
+from . import markers
 from . import plan as planning
 from .client import Client
 from .config import DatasetSettings, Target, read_id_cache, write_id_cache
@@ -196,7 +197,7 @@ def is_ours(dataset: dict, package: str, organization_id: str) -> bool:
     org = dataset.get("organization") or {}
     org_id = org.get("id") if isinstance(org, dict) else org
     extras = dataset.get("extras") or {}
-    return extras.get(planning.PACKAGE_MARKER) == package and org_id == organization_id
+    return extras.get(markers.PACKAGE_MARKER) == package and org_id == organization_id
 
 
 def read_remote(client: Client, target: Target, packages: list[LocalPackage]) -> RemoteState:
@@ -329,8 +330,8 @@ class Applier:
             resources = self.dataset(dataset_id).get("resources") or []
             for resource in resources:
                 if (
-                    planning.marker_of(resource) is None
-                    and planning.checksum_of(resource) == file.sha1
+                    markers.marker_of(resource) is None
+                    and markers.checksum_of(resource) == file.sha1
                 ):
                     return resource
             return None
@@ -343,7 +344,7 @@ class Applier:
 
         def look():
             for resource in self.dataset(dataset_id).get("resources") or []:
-                if resource["id"] == resource_id and planning.checksum_of(resource) == file.sha1:
+                if resource["id"] == resource_id and markers.checksum_of(resource) == file.sha1:
                     return resource
             return None
 
@@ -374,7 +375,7 @@ class Applier:
             resource = ours.get(file.marker)
             if resource is None:
                 resource = self.upload_new(dataset_id, file)
-            elif planning.checksum_of(resource) != file.sha1:
+            elif markers.checksum_of(resource) != file.sha1:
                 resource = self.replace_file(dataset_id, resource["id"], file)
             ours[file.marker] = resource
             wanted = planning.resource_payload(file, planning.schema_url_for(file, ours))
@@ -386,7 +387,7 @@ class Applier:
                 )
         if prune:
             for resource in matching.stale:
-                self.events(f"deleting {planning.marker_of(resource)} (no longer in the package)")
+                self.events(f"deleting {markers.marker_of(resource)} (no longer in the package)")
                 self.client.delete(f"datasets/{dataset_id}/resources/{resource['id']}/")
         final = self.dataset(dataset_id)
         return Applied(
@@ -410,7 +411,7 @@ def verify_package(
         problems.append(f"{package.name}: dataset {dataset_id} lost its marker or organization")
     by_marker: dict[str, list[dict]] = {}
     for resource in dataset.get("resources") or []:
-        by_marker.setdefault(planning.marker_of(resource) or "", []).append(resource)
+        by_marker.setdefault(markers.marker_of(resource) or "", []).append(resource)
     for file in package.files:
         found = by_marker.get(file.marker, [])
         if len(found) != 1:
@@ -420,8 +421,8 @@ def verify_package(
             continue
         resource = found[0]
         where = f"{package.name}: {file.marker}"
-        if planning.checksum_of(resource) != file.sha1:
-            remote = planning.checksum_of(resource)
+        if markers.checksum_of(resource) != file.sha1:
+            remote = markers.checksum_of(resource)
             problems.append(f"{where}: checksum {remote} ≠ local {file.sha1}")
         if resource.get("filesize") != file.size:
             problems.append(f"{where}: size {resource.get('filesize')} ≠ local {file.size}")
