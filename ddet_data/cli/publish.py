@@ -52,12 +52,6 @@ def resolve(ctx: click.Context, target, api_url, organization, paths):
     return resolved, list(paths)
 
 
-def on_terminal() -> bool:
-    import sys
-
-    return sys.stderr.isatty()
-
-
 @click.command(epilog=EPILOG_PLAN)
 @target_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
@@ -99,6 +93,7 @@ def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_j
     from ..datagouv import plan as planning
     from ..datagouv import publish as publishing
     from ..errors import EXIT_INVALID
+    from .progress import Progress
 
     resolved, paths = resolve(ctx, target, api_url, organization, paths)
     report = publishing.validate(paths)
@@ -108,7 +103,6 @@ def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_j
         click.echo(render_text(report))
         click.echo("invalid data: nothing was sent", err=True)
         ctx.exit(EXIT_INVALID)
-    terminal = on_terminal()
     if not yes and not dry_run and not sys.stdin.isatty():
         raise click.UsageError("not on a terminal: pass --yes to publish without confirmation")
 
@@ -119,21 +113,11 @@ def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_j
     def confirm(the_plan) -> bool:
         return yes or click.confirm(f"Apply {len(the_plan.changes)} change(s)?", default=False)
 
-    def events(line: str) -> None:
-        if terminal and not as_json:
-            click.echo(line, err=True)
-
-    def progress(name: str, done: int, total: int) -> None:
-        if terminal and not as_json:
-            end = "\n" if done >= total else ""
-            percent = 100 * done // max(total, 1)
-            click.echo(f"\r  {name}: {percent:3d}% of {total} bytes", err=True, nl=False)
-            click.echo(end, err=True, nl=False)
-
-    result = publishing.publish(
-        resolved, paths, prune=prune, dry_run=dry_run, confirm=confirm, on_plan=show,
-        events=events, progress=progress,
-    )  # fmt: skip
+    with Progress(enabled=False if as_json else None) as progress:
+        result = publishing.publish(
+            resolved, paths, prune=prune, dry_run=dry_run, confirm=confirm, on_plan=show,
+            events=progress.note, progress=progress,
+        )  # fmt: skip
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

@@ -7,7 +7,6 @@ options, call one library function, render its result.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
@@ -64,19 +63,12 @@ def download(ctx, package, target, api_url, organization, dest, fmt, as_json) ->
     """Download PACKAGE (a package name or a dataset id) from data.gouv.fr, checked."""
     from ..datagouv.download import FORMATS, resolve_source
     from ..datagouv.download import download as download_package
+    from .progress import Progress
 
     source = resolve_source(project_root(ctx), target, api_url=api_url, organization=organization)
-    terminal = sys.stderr.isatty() and not as_json
-
-    def progress(name: str, done: int, total: int | None) -> None:
-        if terminal:
-            shown = f"{100 * done // total:3d}% of {total} bytes" if total else f"{done} bytes"
-            click.echo(f"\r  {name}: {shown}", err=True, nl=False)
-            if total and done >= total:
-                click.echo("", err=True)
-
     formats = FORMATS if fmt == "both" else (fmt,)
-    result = download_package(package, dest, source=source, formats=formats, progress=progress)
+    with Progress(enabled=False if as_json else None) as progress:
+        result = download_package(package, dest, source=source, formats=formats, progress=progress)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return
