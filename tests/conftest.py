@@ -11,6 +11,13 @@ from ddet_data.datagouv.sandbox.process import start, stop
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that uses the udata sandbox, directly or through a fixture, is marked so."""
+    for item in items:
+        if "sandbox" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.sandbox)
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """One real udata server on loopback for the whole session (installed on first use)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import urllib.request
 
+import pytest
+
 from ddet_data.datagouv.sandbox.process import status, stop
 
 
@@ -42,6 +44,7 @@ def test_stale_state_never_stops_another_process(tmp_path):
     assert not (tmp_path / "state.json").exists()
 
 
+@pytest.mark.sandbox  # starts a udata server of its own
 def test_cli_start_status_stop(tmp_path):
     from click.testing import CliRunner
 

@@ -250,11 +250,6 @@ def reap(pid: int) -> None:
         pass
 
 
-def write_count(sandbox: Sandbox) -> int:
-    """How many write requests (POST, PUT, PATCH, DELETE) the server has handled."""
-    return len(write_requests(sandbox))
-
-
 def write_requests(sandbox: Sandbox) -> list[dict]:
     try:
         with urllib.request.urlopen(f"{sandbox.root_url}/_sandbox/stats", timeout=5) as response:
