@@ -129,8 +129,8 @@ def test_every_post_answer_lost(sandbox, proxy, tmp_path):
     target = target_for(proxy.url, sandbox, tmp_path)
     original = proxy.next_fault
 
-    def lose_post_answers(method, path):
-        fault = original(method, path)
+    def lose_post_answers(method, path, body=b""):
+        fault = original(method, path, body)
         return "reset_after" if method == "POST" else fault
 
     before = len(api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"])
@@ -231,8 +231,8 @@ def test_kill_9_at_any_moment_then_rerun_converges(project):
 def test_locked_platform_says_what_to_do(project, proxy):
     original = proxy.next_fault
 
-    def lock_creations(method, path):
-        fault = original(method, path)
+    def lock_creations(method, path, body=b""):
+        fault = original(method, path, body)
         return "423" if (method, path) == ("POST", "/api/1/datasets/") else fault
 
     proxy.next_fault = lock_creations
