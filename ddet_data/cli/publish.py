@@ -24,10 +24,6 @@ Examples:
   DATAGOUV_API_KEY=... ddet-data publish --target demo
   ddet-data publish --target sandbox --yes
   ddet-data publish --dry-run            validate and print the plan, send nothing
-
-\b
-Interrupted (Ctrl-C, exit 130) or failed, publish says how many changes it applied;
-the same command finishes the job.
 """
 EXIT_CHANGES = 2
 
@@ -101,7 +97,9 @@ def publish(
 ) -> None:
     """Validate, plan, confirm, apply, then read back and verify every file.
 
-    Exit status: 0 published (or nothing to do), 1 failure, 3 invalid data (nothing sent).
+    Exit status: 0 published (or nothing to do), 1 failure, 3 invalid data (nothing sent),
+    130 interrupted (Ctrl-C). Interrupted or failed, it says how many changes it applied:
+    the same command finishes the job.
     """
     import json
     import sys
