@@ -125,7 +125,10 @@ def publish(
             click.echo(planning.render(the_plan, verbose))
 
     def confirm(the_plan) -> bool:
-        return yes or click.confirm(f"Apply {len(the_plan.changes)} change(s)?", default=False)
+        try:
+            return yes or click.confirm(f"Apply {len(the_plan.changes)} change(s)?", default=False)
+        except click.Abort:  # Ctrl-C at the prompt: an interruption like any other
+            raise KeyboardInterrupt from None
 
     def events(line: str) -> None:
         if terminal and not as_json:

@@ -18,14 +18,10 @@ from ..errors import PublishError
 from . import plan as planning
 from .client import Client
 from .local import LocalFile
-from .upload import recover_post, send_file
+from .upload import quiet, recover_post, send_file
 
 Events = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
-
-
-def quiet(*_args) -> None:
-    return None
 
 
 @dataclass
@@ -60,12 +56,13 @@ class Applier:
         self.events = events
         self.progress = progress
         self.done = 0  # changes carried out, over every package
+        self.urls: dict[str, str] = {}  # marker -> URL, of the resources uploaded by this run
+        self.pending: list[Pending] = []
 
     def apply_package(self, package_plan: planning.PackagePlan) -> Applied:
         writes_before = self.client.writes_sent
         dataset_id = package_plan.dataset_id
-        self.urls: dict[str, str] = {}  # marker -> URL, for resources uploaded in this run
-        self.pending: list[Pending] = []
+        self.urls, self.pending = {}, []
         for action in package_plan.actions:
             kind = action.kind
             if kind == planning.CREATE_DATASET:

@@ -13,6 +13,7 @@ data files), then deletions, and the dataset's metadata with its version marker 
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -557,16 +558,30 @@ def short(value: Any, width: int = 60) -> str:
 
 
 def text_diff(old: str, new: str, limit: int = DIFF_LINES) -> list[str]:
-    """The changed lines of a text, `-` old and `+` new, at most `limit` of them."""
-    changed = [
-        line
-        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
-        if line[:1] in "-+" and not line.startswith(("---", "+++"))
-    ]
-    shown = [f"{line[0]} {short(line[1:], 76)}" for line in changed[:limit]]
+    """The changed lines of a text, `-` old and `+` new, at most `limit` of them, each cut
+    around where it differs from its counterpart."""
+    before, after = old.splitlines(), new.splitlines()
+    changed = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        removed, added = before[i1:i2], after[j1:j2]
+        for mine, others, sign in ((removed, added, "-"), (added, removed, "+")):
+            for k, line in enumerate(mine):
+                other = others[k] if k < len(others) else ""
+                changed.append(f"{sign} {excerpt(line, other)}")
+    shown = changed[:limit]
     if len(changed) > limit:
         shown.append(f"… {len(changed) - limit} more changed line(s)")
     return shown
+
+
+def excerpt(line: str, other: str, width: int = 76) -> str:
+    """`line`, shortened to `width`, starting a little before its first difference."""
+    same = len(os.path.commonprefix([line, other]))
+    start = max(0, same - 20) if same > width - 20 else 0
+    return ("…" if start else "") + short(line[start:], width)
 
 
 def describe(action: Action) -> str:
@@ -581,9 +596,8 @@ def describe(action: Action) -> str:
         if key == "checksum":
             continue
         if isinstance(old, str) and isinstance(new, str) and "\n" in old + new:
-            diff = text_diff(old, new) if old != new else []
-            lines.append(f"    {key}: {len(diff)} changed line(s)" if diff else f"    {key}")
-            lines += ["      " + line for line in diff]
+            lines.append(f"    {key} (changed lines, - old + new):")
+            lines += ["      " + line for line in text_diff(old, new)]
         else:
             lines.append(f"    {key}: {short(old)} → {short(new)}")
     return "\n".join(lines)

@@ -352,11 +352,16 @@ def publish(
         if not applier.done:
             raise  # nothing applied: the error says all there is to say
         raise PublishIncomplete(f"{exc}; {progress_note(applier.done, the_plan)}") from exc
-    problems = [
-        problem
-        for package, applied in zip(packages, result.applied, strict=True)
-        for problem in verify_package(client, package, applied.dataset_id, org_id)
-    ]
+    try:
+        problems = [
+            problem
+            for package, applied in zip(packages, result.applied, strict=True)
+            for problem in verify_package(client, package, applied.dataset_id, org_id)
+        ]
+    except KeyboardInterrupt as exc:
+        raise PublishInterrupted(
+            f"interrupted while verifying: {progress_note(applier.done, the_plan)}"
+        ) from exc
     if problems:
         raise PublishError("verification failed after publishing: " + "; ".join(problems))
     return result

@@ -133,9 +133,9 @@ def send_part(client: Client, path: str, fields: list) -> None:
                 # If this 500 meant something else, the final request finds the part
                 # missing, and the file goes again under a new uuid.
                 return
+            if attempt == PART_ATTEMPTS - 1:
+                raise
             last = exc
-    assert last is not None
-    raise last
 
 
 def join_parts(

@@ -183,6 +183,11 @@ def test_long_description_diff_is_short(tmp_path):
     diff = planning.text_diff(old, new)
     assert len(diff) == planning.DIFF_LINES + 1
     assert diff[-1] == f"… {80 - planning.DIFF_LINES} more changed line(s)"
+    # A long line is shown around its change, not cut before it.
+    start = "Chaque table est fournie en CSV (UTF-8, virgule) et en Parquet, " * 3
+    (removed, added) = planning.text_diff(start + "version 1.", start + "version 2.")
+    assert removed.startswith("- …") and removed.endswith("version 1.")
+    assert added.startswith("+ …") and added.endswith("version 2.")
 
 
 def test_description_links_to_resources_by_marker(tmp_path):
