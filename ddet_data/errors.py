@@ -137,6 +137,19 @@ class NetworkError(ApiError):
     """The server could not be reached (after retries for safe methods)."""
 
 
+class PublishIncomplete(PublishError):
+    """Publishing failed after applying part of its plan: the message says how much."""
+
+
+EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT (128 + 2)
+
+
+class PublishInterrupted(PublishError):
+    """Publishing was interrupted (Ctrl-C): the message says how much of the plan was applied."""
+
+    exit_code = EXIT_INTERRUPTED
+
+
 # -- failures of other stages ---------------------------------------------------------
 
 class ChangelogError(DdetError):

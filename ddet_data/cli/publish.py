@@ -17,6 +17,7 @@ Examples:
   ddet-data plan                         what publish would do on the default target
   ddet-data plan --target demo --json    the plan as JSON
   ddet-data plan --detailed-exitcode     exit 0 nothing to do, 2 changes pending, 1 error
+  ddet-data plan --verbose               also list the objects left unchanged
 """
 EPILOG_PUBLISH = """\b
 Examples:
@@ -33,6 +34,7 @@ def target_options(command):
         click.option("--api-url", help="API base URL, overriding the target's [DATAGOUV_API_URL]."),
         click.option("--organization", help="Organization id [DATAGOUV_ORGANIZATION]."),
         click.option("--prune", is_flag=True, help="Delete our resources gone from the package."),
+        click.option("--verbose", "-v", is_flag=True, help="List the unchanged objects too."),
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
     ]
     for option in reversed(options):
@@ -59,7 +61,9 @@ def resolve(ctx: click.Context, target, api_url, organization, paths):
     "--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending (0 when none)."
 )
 @click.pass_context
-def plan(ctx, target, api_url, organization, prune, paths, as_json, detailed_exitcode) -> None:
+def plan(
+    ctx, target, api_url, organization, prune, verbose, paths, as_json, detailed_exitcode
+) -> None:
     """Check the key, read the server, and print what publish would do. Sends no write."""
     import json
 
@@ -71,7 +75,7 @@ def plan(ctx, target, api_url, organization, prune, paths, as_json, detailed_exi
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(planning.render(result))
+        click.echo(planning.render(result, verbose))
     if detailed_exitcode and result.has_changes:
         ctx.exit(EXIT_CHANGES)
 
@@ -82,17 +86,21 @@ def plan(ctx, target, api_url, organization, prune, paths, as_json, detailed_exi
 @click.option("--dry-run", is_flag=True, help="Validate and print the plan; send no write.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_context
-def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_json) -> None:
+def publish(
+    ctx, target, api_url, organization, prune, verbose, paths, yes, dry_run, as_json
+) -> None:
     """Validate, plan, confirm, apply, then read back and verify every file.
 
-    Exit status: 0 published (or nothing to do), 1 failure, 3 invalid data (nothing sent).
+    Exit status: 0 published (or nothing to do), 1 failure, 3 invalid data (nothing sent),
+    130 interrupted (Ctrl-C). Interrupted or failed, it says how many changes it applied:
+    the same command finishes the job.
     """
     import json
     import sys
 
     from ..datagouv import plan as planning
     from ..datagouv import publish as publishing
-    from ..errors import EXIT_INVALID
+    from ..errors import EXIT_INTERRUPTED, EXIT_INVALID
     from .progress import Progress
 
     resolved, paths = resolve(ctx, target, api_url, organization, paths)
@@ -108,16 +116,24 @@ def publish(ctx, target, api_url, organization, prune, paths, yes, dry_run, as_j
 
     def show(the_plan) -> None:
         if not as_json:
-            click.echo(planning.render(the_plan))
+            click.echo(planning.render(the_plan, verbose))
 
     def confirm(the_plan) -> bool:
-        return yes or click.confirm(f"Apply {len(the_plan.changes)} change(s)?", default=False)
+        try:
+            return yes or click.confirm(f"Apply {len(the_plan.changes)} change(s)?", default=False)
+        except click.Abort:  # Ctrl-C at the prompt: an interruption like any other
+            raise KeyboardInterrupt from None
 
-    with Progress(enabled=False if as_json else None) as progress:
-        result = publishing.publish(
-            resolved, paths, prune=prune, dry_run=dry_run, confirm=confirm, on_plan=show,
-            events=progress.note, progress=progress,
-        )  # fmt: skip
+    try:
+        with Progress(enabled=False if as_json else None) as progress:
+            result = publishing.publish(
+                resolved, paths, prune=prune, dry_run=dry_run, confirm=confirm, on_plan=show,
+                events=progress.note, progress=progress,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        # Before any write (reading the server, the confirmation): nothing to finish.
+        click.echo("interrupted: nothing was sent", err=True)
+        ctx.exit(EXIT_INTERRUPTED)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return

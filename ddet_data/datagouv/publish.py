@@ -2,9 +2,10 @@
 
 Every write is one of: create the dataset, upload a file, replace a file, update
 metadata, delete a resource. PUT and DELETE are retried by the client; a POST that
-failed is never repeated blindly: `recover_post` looks for what it was creating (the
-dataset's marker, the file's checksum) and continues from what it finds. A run killed
-at any point and run again finds its own objects by their markers and converges.
+failed is never repeated blindly: `upload.recover_post` looks for what it was creating
+(the dataset's marker, the file's checksum) and continues from what it finds. A run
+killed at any point and run again finds its own objects by their markers and converges;
+a run interrupted or failed says how many changes it applied.
 """
 
 from __future__ import annotations
@@ -12,32 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from ..errors import (
     AuthenticationFailed,
     ConfigError,
+    DdetError,
     Gone,
     NotFound,
     PermissionDenied,
     PublishError,
-    UncertainWrite,
+    PublishIncomplete,
+    PublishInterrupted,
 )
 from . import markers
 from . import plan as planning
+from .apply import Applied, Applier, Events, Progress, quiet
 from .client import Client
 from .config import DatasetSettings, Target, read_id_cache, write_id_cache
-from .local import LocalFile, LocalPackage, read_package
+from .local import LocalPackage, read_package
 
-POST_ATTEMPTS = 6
 EDIT_ROLES = ("admin", "editor")
-
-Events = Callable[[str], None]
-Progress = Callable[[str, int, int], None]
-
-
-def quiet(*_args) -> None:
-    return None
 
 
 @dataclass
@@ -244,160 +239,6 @@ def make_plan(target: Target, packages: list[LocalPackage], remote: RemoteState,
     )
 
 
-# -- applying --------------------------------------------------------------------------
-
-
-def recover_post(client: Client, send: Callable[[], Any], look: Callable[[], Any], what: str):
-    """Send a POST; after a failure whose outcome is unknown, look before sending again."""
-    last: UncertainWrite | None = None
-    for attempt in range(POST_ATTEMPTS):
-        if attempt:
-            delay = client.delay(attempt - 1, last.retry_after if last else None)
-            # Stored files are keyed by the second: a new try must not reuse one.
-            client.sleep(max(delay, 1.1))
-            found = look()
-            if found is not None:
-                return found
-        try:
-            return send()
-        except UncertainWrite as exc:
-            last = exc
-    found = look()
-    if found is not None:
-        return found
-    raise PublishError(f"{what}: gave up after {POST_ATTEMPTS} attempts: {last}")
-
-
-@dataclass
-class Applied:
-    package: str
-    dataset_id: str
-    dataset_url: str
-    writes: int
-
-
-class Applier:
-    def __init__(
-        self,
-        client: Client,
-        settings: dict[str, DatasetSettings],
-        events: Events,
-        progress: Progress,
-    ):
-        self.client = client
-        self.settings = settings
-        self.events = events
-        self.progress = progress
-
-    def create_dataset(self, package: LocalPackage, organization_id: str) -> dict:
-        payload = planning.dataset_payload(package, self.settings[package.name], organization_id)
-        self.events(f"{package.name}: creating the dataset")
-
-        def look():
-            return find_dataset(self.client, organization_id, package.name)[0]
-
-        created = recover_post(
-            self.client,
-            lambda: self.client.post("datasets/", payload),
-            look,
-            f"{package.name}: create dataset",
-        )
-        return self.client.get(f"datasets/{created['id']}/")
-
-    def dataset(self, dataset_id: str) -> dict:
-        return self.client.get(f"datasets/{dataset_id}/")
-
-    def sender(self, path: str, file: LocalFile):
-        """A call that uploads `file` to `path` with progress (read once, sent when asked)."""
-        content = file.path.read_bytes()
-
-        def send():
-            return self.client.upload(
-                path,
-                file.upload_name,
-                content,
-                file.mimetype,
-                progress=lambda done, total: self.progress(file.path.name, done, total),
-            )
-
-        return send
-
-    def upload_new(self, dataset_id: str, file: LocalFile) -> dict:
-        self.events(f"uploading {file.path.name}")
-        send = self.sender(f"datasets/{dataset_id}/upload/", file)
-
-        def look():
-            resources = self.dataset(dataset_id).get("resources") or []
-            for resource in resources:
-                if (
-                    markers.marker_of(resource) is None
-                    and markers.checksum_of(resource) == file.sha1
-                ):
-                    return resource
-            return None
-
-        return recover_post(self.client, send, look, f"upload {file.path}")
-
-    def replace_file(self, dataset_id: str, resource_id: str, file: LocalFile) -> dict:
-        self.events(f"replacing {file.path.name}")
-        send = self.sender(f"datasets/{dataset_id}/resources/{resource_id}/upload/", file)
-
-        def look():
-            for resource in self.dataset(dataset_id).get("resources") or []:
-                if resource["id"] == resource_id and markers.checksum_of(resource) == file.sha1:
-                    return resource
-            return None
-
-        return recover_post(self.client, send, look, f"replace {file.path}")
-
-    def apply_package(
-        self, package: LocalPackage, dataset: dict | None, organization_id: str, prune: bool
-    ) -> Applied:
-        writes_before = self.client.writes_sent
-        settings = self.settings[package.name]
-        if dataset is None:
-            dataset = self.create_dataset(package, organization_id)
-        else:
-            desired = planning.dataset_payload(package, settings, organization_id)
-            changes = planning.dataset_changes(dataset, desired)
-            if changes:
-                self.events(f"{package.name}: updating {', '.join(changes)}")
-                self.client.put(
-                    f"datasets/{dataset['id']}/", planning.dataset_update_body(dataset, desired)
-                )
-        dataset_id = dataset["id"]
-        matching = planning.match_resources(package.files, dataset.get("resources") or [])
-        ours = matching.ours
-        for resource in matching.duplicates:
-            self.events(f"deleting a duplicate resource {resource['id']}")
-            self.client.delete(f"datasets/{dataset_id}/resources/{resource['id']}/")
-        for file in package.files:
-            resource = ours.get(file.marker)
-            if resource is None:
-                resource = self.upload_new(dataset_id, file)
-            elif markers.checksum_of(resource) != file.sha1:
-                resource = self.replace_file(dataset_id, resource["id"], file)
-            ours[file.marker] = resource
-            wanted = planning.resource_payload(file, planning.schema_url_for(file, ours))
-            changes = planning.resource_changes(resource, wanted)
-            if changes:
-                body = planning.resource_update_body(resource, wanted)
-                ours[file.marker] = self.client.put(
-                    f"datasets/{dataset_id}/resources/{resource['id']}/", body
-                )
-        if prune:
-            for resource in matching.stale:
-                self.events(f"deleting {markers.marker_of(resource)} (no longer in the package)")
-                self.client.delete(f"datasets/{dataset_id}/resources/{resource['id']}/")
-        final = self.dataset(dataset_id)
-        return Applied(
-            package.name,
-            dataset_id,
-            final.get("page") or final.get("uri") or self.client.url(f"datasets/{dataset_id}/"),
-            self.client.writes_sent - writes_before,
-        )
-
-
 # -- verifying -------------------------------------------------------------------------
 
 
@@ -426,6 +267,15 @@ def verify_package(
             problems.append(f"{where}: checksum {remote} ≠ local {file.sha1}")
         if resource.get("filesize") != file.size:
             problems.append(f"{where}: size {resource.get('filesize')} ≠ local {file.size}")
+        if file.schema_marker:
+            schema = by_marker.get(file.schema_marker, [{}])[0]
+            wanted = planning.url_of(schema)
+            url = (resource.get("schema") or {}).get("url")
+            if not wanted or url != wanted:
+                problems.append(f"{where}: schema URL {url} ≠ {file.schema_marker}'s {wanted}")
+    links = planning.linked_markers(dataset.get("description") or "")
+    if links:
+        problems.append(f"{package.name}: the description links to {', '.join(links)} unresolved")
     return problems
 
 
@@ -493,31 +343,61 @@ def publish(
     if the_plan.has_changes and not confirm(the_plan):
         result.cancelled = True
         return result
-    applier = Applier(client, remote.settings, events, progress)
     org_id = remote.organization["id"]
+    applier = Applier(client, lambda name: find_dataset(client, org_id, name)[0], events, progress)
+    try:
+        apply_plan(applier, the_plan, remote, target, result)
+    except KeyboardInterrupt as exc:
+        raise PublishInterrupted(f"interrupted: {progress_note(applier.done, the_plan)}") from exc
+    except DdetError as exc:
+        if not applier.done:
+            raise  # nothing applied: the error says all there is to say
+        raise PublishIncomplete(f"{exc}; {progress_note(applier.done, the_plan)}") from exc
+    try:
+        problems = [
+            problem
+            for package, applied in zip(packages, result.applied, strict=True)
+            for problem in verify_package(client, package, applied.dataset_id, org_id)
+        ]
+    except KeyboardInterrupt as exc:
+        raise PublishInterrupted(
+            f"interrupted while verifying: {progress_note(applier.done, the_plan)}"
+        ) from exc
+    if problems:
+        raise PublishError("verification failed after publishing: " + "; ".join(problems))
+    return result
+
+
+def apply_plan(
+    applier: Applier,
+    the_plan: planning.Plan,
+    remote: RemoteState,
+    target: Target,
+    result: PublishResult,
+) -> None:
     ids = dict(read_id_cache(target))
-    for package, package_plan in zip(packages, the_plan.packages, strict=True):
-        dataset = remote.datasets.get(package.name)
+    for package_plan in the_plan.packages:
+        dataset = remote.datasets.get(package_plan.package)
         if package_plan.changes:
-            applied = applier.apply_package(package, dataset, org_id, prune)
+            applied = applier.apply_package(package_plan)
         else:
             url = (
                 dataset.get("page")
                 or dataset.get("uri")
-                or client.url(f"datasets/{dataset['id']}/")
+                or applier.client.url(f"datasets/{dataset['id']}/")
             )
-            applied = Applied(package.name, dataset["id"], url, 0)
+            applied = Applied(package_plan.package, dataset["id"], url, 0)
         result.applied.append(applied)
-        ids[package.name] = applied.dataset_id
+        ids[package_plan.package] = applied.dataset_id
         write_id_cache(target, ids)
-    problems = [
-        problem
-        for package, applied in zip(packages, result.applied, strict=True)
-        for problem in verify_package(client, package, applied.dataset_id, org_id)
-    ]
-    if problems:
-        raise PublishError("verification failed after publishing: " + "; ".join(problems))
-    return result
+
+
+def progress_note(done: int, the_plan: planning.Plan) -> str:
+    total = len(the_plan.changes)
+    return (
+        f"{done} of {total} change(s) applied; the same command finishes the job "
+        "(it picks up where this run stopped)"
+    )
 
 
 def validate(paths: list[Path]) -> dict:

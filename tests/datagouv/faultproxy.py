@@ -11,6 +11,9 @@ Requests are numbered in arrival order; `schedule` maps a request number to a fa
 - `502`: answer 502 without forwarding;
 - `423`: answer 423 (the platform is locked), without forwarding (set by tests only).
 
+`rule(method, path, body)`, when set, is asked first and may name a fault for a request
+by what it carries (a part of a chunked upload, say); `None` leaves it to `schedule`.
+
 Each response closes its connection, which keeps the proxy simple and honest.
 """
 
@@ -36,6 +39,7 @@ class FaultProxy:
         self.api_path = parts.path
         self.slow_seconds = slow_seconds
         self.schedule: dict[int, str] = {}
+        self.rule = None
         self.count = 0
         self.burst = 0
         self.injected: list[tuple[int, str, str, str]] = []
@@ -76,10 +80,17 @@ class FaultProxy:
             self.burst = 0
             self.injected = []
 
-    def next_fault(self, method: str, path: str) -> str | None:
+    def next_fault(self, method: str, path: str, body: bytes = b"") -> str | None:
         with self.lock:
             index = self.count
             self.count += 1
+            ruled = self.rule(method, path, body) if self.rule else None
+            if ruled == "503_burst":
+                self.burst = BURST - 1
+                ruled = "503"
+            if ruled:
+                self.injected.append((index, ruled, method, path))
+                return ruled
             if self.burst:
                 self.burst -= 1
                 fault = "503"
@@ -95,7 +106,7 @@ class FaultProxy:
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length) if length else b""
-        fault = self.next_fault(handler.command, handler.path)
+        fault = self.next_fault(handler.command, handler.path, body)
         if fault in ("503", "502", "429", "423"):
             status = int(fault)
             headers = {"Retry-After": "1"} if status == 429 else {}

@@ -90,3 +90,16 @@ def make_package(
     tables = {table: typed(table_rows, SCHEMAS[table]) for table, table_rows in rows.items()}
     write_package(folder, spec, tables, SCHEMAS)
     return folder
+
+
+def big_rows(megabytes: int, variant: str = "") -> dict[str, list[dict]]:
+    """Rows whose `issues` table weighs at least `megabytes` MB as CSV (generated, never
+    committed); `variant` changes every title, for a second version of the same size."""
+    filler = "données locales, inclusion numérique et services publics en ligne ; " * 9
+    size = len(f"{filler}{variant}".encode()) + 40  # the number, the date, quotes, newline
+    count = megabytes * 1_000_000 // size + 1
+    issues = [
+        {"issue_number": n, "published_on": "2024-01-08", "title": f"{n} {variant}{filler}"}
+        for n in range(1, count + 1)
+    ]
+    return {"issues": issues, "themes": ROWS["themes"]}

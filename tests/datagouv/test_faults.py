@@ -11,6 +11,7 @@ import copy
 import itertools
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -127,18 +128,12 @@ def test_every_post_answer_lost(sandbox, proxy, tmp_path):
     name = f"essai-fautes-{next(names)}"
     package_dir = make_package(tmp_path / name, name)
     target = target_for(proxy.url, sandbox, tmp_path)
-    original = proxy.next_fault
-
-    def lose_post_answers(method, path):
-        fault = original(method, path)
-        return "reset_after" if method == "POST" else fault
-
     before = len(api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"])
-    proxy.next_fault = lose_post_answers
+    proxy.rule = lambda method, path, body: "reset_after" if method == "POST" else None
     try:
         publishing.publish(target, [package_dir], client=faulty_client(proxy.url, sandbox.api_key))
     finally:
-        proxy.next_fault = original
+        proxy.rule = None
     writes = api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"][before:]
     posts = [w for w in writes if w["method"] == "POST"]
     assert len(posts) == 8  # the dataset and seven uploads, each sent exactly once
@@ -186,17 +181,15 @@ def test_safe_requests_are_retried_through_503_and_slow_answers(sandbox, proxy):
         proxy.set_schedule({})
 
 
+def publish_command(project) -> list[str]:
+    """`ddet-data publish --yes` as a process of its own, to be signalled."""
+    main = "from ddet_data.cli.main import main; main()"
+    return [sys.executable, "-c", main, "--root", str(project.root), "publish", "--yes"]
+
+
 def test_kill_9_at_any_moment_then_rerun_converges(project):
     """SIGKILL a real `ddet-data publish` at random moments; the last run converges."""
-    command = [
-        sys.executable,
-        "-c",
-        "from ddet_data.cli.main import main; main()",
-        "--root",
-        str(project.root),
-        "publish",
-        "--yes",
-    ]
+    command = publish_command(project)
     env = {**os.environ, **project.env}
     chance = random.Random(20241108)
     rows = copy.deepcopy(ROWS)
@@ -228,18 +221,20 @@ def test_kill_9_at_any_moment_then_rerun_converges(project):
     assert project.run("plan", "--detailed-exitcode").exit_code == 0
 
 
-def test_locked_platform_says_what_to_do(project, proxy):
-    original = proxy.next_fault
-
-    def lock_creations(method, path):
-        fault = original(method, path)
-        return "423" if (method, path) == ("POST", "/api/1/datasets/") else fault
-
-    proxy.next_fault = lock_creations
+def publish_with_rule(project, proxy, rule):
+    """`publish --yes` through the proxy, `rule` picking the faults."""
+    proxy.rule = rule
     try:
-        result = project.run("publish", "--yes", url=proxy.url)
+        return project.run("publish", "--yes", url=proxy.url)
     finally:
-        proxy.next_fault = original
+        proxy.rule = None
+
+
+def test_locked_platform_says_what_to_do(project, proxy):
+    def lock_creations(method, path, body):
+        return "423" if (method, path) == ("POST", "/api/1/datasets/") else None
+
+    result = publish_with_rule(project, proxy, lock_creations)
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert lines == [
@@ -247,3 +242,54 @@ def test_locked_platform_says_what_to_do(project, proxy):
         "(locked): try again later (423) (server: injected fault)"
     ]
     assert project.datasets() == []
+
+
+def test_ctrl_c_says_how_far_it_went_and_exits_130(project):
+    """SIGINT in the middle of a publish: one line with the count, 130, and a rerun finishes."""
+    command = publish_command(project)
+    before = len(project.writes())
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, **project.env},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while process.poll() is None and time.monotonic() < deadline:
+        if len(project.writes()) - before >= 4:  # the dataset and some files
+            process.send_signal(signal.SIGINT)
+            break
+        time.sleep(0.005)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    (line,) = stderr.strip().splitlines()[-1:]
+    match = re.fullmatch(
+        r"error: interrupted: (\d+) of 8 change\(s\) applied; the same command finishes the "
+        r"job \(it picks up where this run stopped\)",
+        line,
+    )
+    assert match, stderr
+    assert 1 <= int(match.group(1)) < 8
+    final = project.run("publish", "--yes")
+    assert final.exit_code == 0, final.output
+    assert project.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_a_failure_half_way_says_how_many_changes_were_applied(project, proxy):
+    def refuse_metadata(method, path, body):
+        # The platform locks up once the files are uploaded: the first metadata PUT fails.
+        return "423" if method == "PUT" else None
+
+    result = publish_with_rule(project, proxy, refuse_metadata)
+    assert result.exit_code == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"error: PUT {proxy.url}/datasets/")
+    assert line.endswith(
+        "; 1 of 8 change(s) applied; the same command finishes the job "
+        "(it picks up where this run stopped)"
+    )
+    final = project.run("publish", "--yes")
+    assert final.exit_code == 0, final.output
+    assert project.run("plan", "--detailed-exitcode").exit_code == 0

@@ -9,6 +9,7 @@ from ddet_data.datagouv.local import read_package
 from .packages import make_package
 
 ORG = "0123456789abcdef01234567"
+LINKED = "Paquet d'essai. ![Schéma des numéros]({{resource:issues/schema}})"
 
 
 def remote_dataset(package) -> dict:
@@ -52,11 +53,16 @@ def test_absent_dataset_is_created_with_every_file(tmp_path):
     package = read_package(make_package(tmp_path / "p", "p"))
     result = planning.plan_package(package, DatasetSettings(), ORG, None)
     assert kinds(result)[0] == ("create_dataset", None)
-    assert [m for k, m in kinds(result)[1:]] == [f.marker for f in package.files]
-    # Documentation first: data resources point at their schema's URL.
-    assert [f.marker for f in package.files][:3] == [
-        "datapackage/json", "issues/schema", "themes/schema"
+    assert sorted(m for k, m in kinds(result)[1:]) == sorted(f.marker for f in package.files)
+    # Never a mixed version: data files first, then schemas, the descriptor last.
+    assert [m for k, m in kinds(result)[1:]] == [
+        "issues/csv", "issues/parquet", "themes/csv", "themes/parquet",
+        "issues/schema", "themes/schema", "datapackage/json",
     ]  # fmt: skip
+    # A data file's schema is not uploaded yet: its URL is resolved on apply.
+    csv = next(a for a in result.actions if a.marker == "issues/csv")
+    assert csv.body["schema"]["url"] == planning.SchemaRef("issues/schema")
+    assert planning.unresolved(csv.body) == ["issues/schema"]
 
 
 def test_identical_remote_state_plans_nothing(tmp_path):
@@ -71,7 +77,23 @@ def test_changed_file_is_replaced_and_retitled(tmp_path):
     remote["resources"][3]["checksum"]["value"] = "0" * 40
     remote["resources"][3]["title"] = "issues.0000abcd.csv"
     result = planning.plan_package(package, DatasetSettings(), ORG, remote)
-    assert kinds(result) == [("replace_file", "issues/csv"), ("update_resource", "issues/csv")]
+    # One change: the title the server gave the upload is set back with the metadata
+    # sent after every upload, and is no change of its own.
+    assert kinds(result) == [("replace_file", "issues/csv")]
+    (action,) = result.changes
+    assert "title" not in action.changes
+    assert action.body["title"] == "Numéros de la newsletter (CSV)"
+    assert action.body["extras"]["analysis:checked"] is True  # others' extras kept
+    assert "title" not in planning.describe(action)
+
+
+def test_a_changed_title_on_a_replaced_file_is_shown(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    remote = remote_dataset(package)
+    remote["resources"][3]["checksum"]["value"] = "0" * 40
+    remote["resources"][3]["title"] = "Ancien titre"
+    (action,) = planning.plan_package(package, DatasetSettings(), ORG, remote).changes
+    assert action.changes["title"] == ("Ancien titre", "Numéros de la newsletter (CSV)")
 
 
 def test_unmarked_upload_is_adopted_and_orphans_deleted(tmp_path):
@@ -125,6 +147,74 @@ def test_metadata_changes_show_old_and_new(tmp_path):
     assert action.changes["tags"] == (["x"], ["donnees-publiques"])
     text = planning.describe(action)
     assert "license: notspecified → lov2" in text
+    # The dataset's metadata and version marker go last, after every file.
+    assert result.actions[-1] is action
+
+
+def test_plan_text_one_line_per_change_unchanged_counted(tmp_path):
+    package = read_package(make_package(tmp_path / "p", "p"))
+    remote = remote_dataset(package)
+    remote["description"] = remote["description"].replace("`issue_number`", "`numero`")
+    remote["frequency"] = "monthly"
+    result = planning.plan_package(package, DatasetSettings(), ORG, remote)
+    the_plan = planning.Plan("https://example.org/api/1", ORG, [result])
+    text = planning.render(the_plan)
+    changed = [line for line in text.splitlines() if "`issue_number`" in line]
+    old = [line for line in text.splitlines() if "`numero`" in line]
+    assert len(changed) == len(old) >= 1  # the changed lines only, old and new
+    assert all(line.lstrip().startswith("+ ") for line in changed)
+    assert all(line.lstrip().startswith("- ") for line in old)
+    assert "      frequency: monthly → irregular" in text.splitlines()
+    assert "  = unchanged: 7 resources (--verbose lists them)" in text.splitlines()
+    assert "issues/csv" not in text
+    verbose = planning.render(the_plan, verbose=True)
+    assert "      issues/csv" in verbose.splitlines()
+    assert (
+        planning.render(
+            planning.Plan("u", ORG, [planning.plan_package(package, DatasetSettings(), ORG, None)])
+        ).count("\n  + upload ")
+        == 7
+    )
+
+
+def test_long_description_diff_is_short(tmp_path):
+    old = "\n".join(f"ligne {n}" for n in range(40))
+    new = "\n".join(f"ligne {n} modifiée" for n in range(40))
+    diff = planning.text_diff(old, new)
+    assert len(diff) == planning.DIFF_LINES + 1
+    assert diff[-1] == f"… {80 - planning.DIFF_LINES} more changed line(s)"
+    # A long line is shown around its change, not cut before it.
+    start = "Chaque table est fournie en CSV (UTF-8, virgule) et en Parquet, " * 3
+    (removed, added) = planning.text_diff(start + "version 1.", start + "version 2.")
+    assert removed.startswith("- …") and removed.endswith("version 1.")
+    assert added.startswith("+ …") and added.endswith("version 2.")
+
+
+def test_description_links_to_resources_by_marker(tmp_path):
+    folder = make_package(tmp_path / "p", "p", description=LINKED)
+    package = read_package(folder)
+    assert "{{resource:issues/schema}}" in package.description
+    created = planning.plan_package(package, DatasetSettings(), ORG, None)
+    # Created with the token, the link set by a last update, once the schema is uploaded.
+    assert created.actions[-1].kind == "update_dataset"
+    assert planning.unresolved(created.actions[-1].body) == ["issues/schema"]
+    remote = remote_dataset(package)
+    (url,) = [r["latest"] for r in remote["resources"] if r["id"] == "r1"]  # issues/schema
+    remote["description"] = package.description.replace("{{resource:issues/schema}}", url)
+    assert planning.plan_package(package, DatasetSettings(), ORG, remote).changes == []
+    remote["description"] = package.description
+    (update,) = planning.plan_package(package, DatasetSettings(), ORG, remote).changes
+    assert f"![Schéma des numéros]({url})" in update.body["description"]
+
+
+def test_a_link_to_a_resource_not_published_is_an_error(tmp_path):
+    import pytest
+
+    from ddet_data.errors import PublishError
+
+    folder = make_package(tmp_path / "p", "p", description="Voir {{resource:figures/absent}}.")
+    with pytest.raises(PublishError, match="figures/absent"):
+        planning.plan_package(read_package(folder), DatasetSettings(), ORG, None)
 
 
 def test_update_keeps_the_extras_of_others(tmp_path):

@@ -8,7 +8,6 @@ import json
 import time
 import urllib.request
 
-from .conftest import api_get
 from .packages import ROWS, make_package
 
 EXPECTED_MARKERS = {
@@ -213,11 +212,57 @@ def test_publish_without_yes_off_terminal_is_a_usage_error(project):
     assert project.datasets() == []
 
 
-def test_schema_url_is_the_published_schema(project, sandbox):
+def test_schema_url_is_the_published_schema(project):
+    """Each data resource's schema URL is its own table's schema resource, as served."""
     assert project.run("publish", "--yes").exit_code == 0
     resources = by_marker(project.dataset())
-    latest = api_get(f"{sandbox.url}/datasets/{project.dataset()['id']}/")["resources"]
-    assert {r["id"] for r in latest} == {r["id"] for r in resources.values()}
+    data = {m: r for m, r in resources.items() if r["type"] == "main"}
+    assert set(data) == {"issues/csv", "issues/parquet", "themes/csv", "themes/parquet"}
+    for marker, resource in data.items():
+        table = marker.split("/")[0]
+        schema = resources[f"{table}/schema"]
+        assert resource["schema"]["url"] == schema["latest"], marker
+        with urllib.request.urlopen(resource["schema"]["url"], timeout=10) as response:
+            served = json.loads(response.read())
+        assert served["name"] == table, marker
+
+
+def test_description_links_resolve_to_the_resources(project):
+    """A `{{resource:<marker>}}` in the description becomes that resource's stable URL."""
+    make_package(
+        project.package,
+        project.name,
+        description="Paquet d'essai. ![Schéma des numéros]({{resource:issues/schema}})",
+    )
+    result = project.run("publish", "--yes")
+    assert result.exit_code == 0, result.output
+    dataset = project.dataset()
+    url = by_marker(dataset)["issues/schema"]["latest"]
+    assert f"![Schéma des numéros]({url})" in dataset["description"]
+    assert "{{resource:" not in dataset["description"]
+    assert project.run("plan", "--detailed-exitcode").exit_code == 0
+
+
+def test_order_never_shows_a_mixed_version(project):
+    """Data files first, then schemas and documentation, the descriptor, the dataset last."""
+    assert project.run("publish", "--yes").exit_code == 0
+    ids = {r["id"]: m for m, r in by_marker(project.dataset()).items()}
+    rows = copy.deepcopy(ROWS)
+    rows["issues"].append({"issue_number": 3, "published_on": "2024-01-22", "title": "Trois"})
+    make_package(project.package, project.name, rows, version="1.1.0")
+    before = len(project.writes())
+    assert project.run("publish", "--yes").exit_code == 0
+    touched = []
+    for write in new_writes(project, before):
+        rid = next((rid for rid in ids if rid in write["path"]), None)
+        touched.append((write["method"], ids.get(rid, "dataset")))
+    assert touched == [
+        ("POST", "issues/csv"), ("PUT", "issues/csv"),
+        ("POST", "issues/parquet"), ("PUT", "issues/parquet"),
+        ("POST", "datapackage/json"), ("PUT", "datapackage/json"),
+        ("PUT", "dataset"),
+    ]  # fmt: skip
+    assert project.dataset()["extras"]["ddet:version"] == "1.1.0"
 
 
 def test_uploads_left_unmarked_by_a_stopped_run_are_cleaned_up(project):
