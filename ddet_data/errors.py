@@ -80,6 +80,7 @@ class DownloadError(DdetError):
 
 # -- the data.gouv.fr API: one class a status (the client maps them in one place) -------
 
+
 class AuthenticationFailed(ApiError):
     """401: no key, a wrong key, or a revoked one."""
 
@@ -134,6 +135,7 @@ class NetworkError(ApiError):
 
 # -- failures of other stages ---------------------------------------------------------
 
+
 class ChangelogError(DdetError):
     """A package folder cannot be compared (missing or unreadable descriptor, schema or CSV)."""
 
@@ -151,6 +153,7 @@ class PackageNotFound(DdetError, LookupError):
 
 
 # -- signals that never leave their stage (control flow, not user errors) -------------
+
 
 class DateTextError(ValueError):
     """Text that is not a date of any accepted form; the message says what is accepted."""

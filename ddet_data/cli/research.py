@@ -35,7 +35,6 @@ Examples:
 """
 
 
-
 @click.command(epilog=EPILOG_DOWNLOAD)
 @click.argument("package")
 @click.option("--target", help="A target of publish.toml (default: its default_target).")

@@ -298,12 +298,15 @@ def score_of(flags: dict) -> float:
 
 
 def temporal_text(coverage: dict) -> str:
-    """A date range as data.gouv.fr words it (`2020 à 2023`, `du 8 janvier au 15 mars 2024`)."""
+    """A date range as data.gouv.fr words it (cdata's DateRangeDetails): `2020 à 2023`,
+    `mars à juin 2023`, `du 8 janvier au 15 mars 2024`."""
     start = dt.date.fromisoformat(str(coverage["start"])[:10])
     end = dt.date.fromisoformat(str(coverage["end"])[:10]) if coverage.get("end") else None
     if end is None:
         if (start.month, start.day) == (1, 1):
             return f"depuis {start.year}"
+        if start.day == 1:
+            return f"depuis {MONTHS[start.month - 1]} {start.year}"
         return f"depuis le {french_date(start)}"
     if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
         if start.year == end.year:

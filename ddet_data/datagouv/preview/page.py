@@ -9,6 +9,7 @@ or script is fetched: the page opens offline and prints.
 
 from __future__ import annotations
 
+import re
 from html import escape, unescape
 
 from ..plan import RESOURCE_MARKER
@@ -91,12 +92,13 @@ dd{margin:0 0 1rem;font-size:.875rem}
 .markdown .titre-3{font-size:1.25rem;line-height:1.5rem}
 .markdown .titre-4{font-size:1rem}
 .markdown .titre-5,.markdown .titre-6{font-size:.875rem;line-height:1.5rem}
-.markdown table{display:block;max-width:100%;overflow-x:auto;border-collapse:collapse;
- background:#f6f6f6;margin:0 0 1rem}
+.markdown table{display:block;width:max-content;max-width:100%;overflow-x:auto;
+ border-collapse:collapse;margin:0 0 1rem}
+.markdown th,.markdown td{background:#f6f6f6}
 .markdown th{text-align:left;border-bottom:2px solid #000}
 .markdown th,.markdown td{padding:.5rem 1rem;vertical-align:top;overflow-wrap:normal;
  min-width:4rem}
-.markdown tbody tr:nth-child(even){background:#eee}
+.markdown tbody tr:nth-child(even) td{background:#eee}
 .markdown pre{background:#e5e5e5;padding:.75rem;overflow-x:auto;font-size:.8125rem}
 .markdown img{max-width:100%;height:auto}
 .markdown blockquote{margin:0 0 1rem;padding-left:1rem;border-left:4px solid #e5e5e5}
@@ -130,12 +132,19 @@ dd{margin:0 0 1rem;font-size:.875rem}
 @media (min-width:768px){.informations dl{grid-template-columns:repeat(3,1fr)}}
 .informations dd{color:#666}
 .index li{margin:.5rem 0}
+.onglets{display:flex;flex-wrap:wrap;gap:0;margin:0 0 1.5rem;padding:0;list-style:none;
+ border-bottom:1px solid #e5e5e5}
+.onglets a{display:block;padding:.5rem 1rem;font-weight:700;font-size:.875rem;color:#000091;
+ text-decoration:none;background:#dae6fd;margin-right:2px}
+.onglets sup{line-height:0}
+.onglets a:hover{background:#fff;box-shadow:inset 0 2px 0 #000091}
 @media print{
  .bandeau{background:none;border:1px solid #0063cb}
  .colonnes{flex-direction:row;gap:1.5rem}.lateral{width:35%}
  .markdown table{display:table;overflow:visible}
  .markdown pre{white-space:pre-wrap}
  a{color:inherit}
+ .onglets{display:none}
  h2,h3,.groupe-titre{break-after:avoid}
  .jauge{-webkit-print-color-adjust:exact;print-color-adjust:exact}
 }
@@ -172,7 +181,9 @@ def plain_text(markdown: str) -> str:
     """The description without its markup, roughly as cdata strips it for cards."""
     import nh3
 
-    text = unescape(nh3.clean(render_markdown(markdown), tags=set()))
+    # cdata's stripping drops tables whole.
+    html = re.sub(r"<table>.*?</table>", "", render_markdown(markdown), flags=re.S)
+    text = unescape(nh3.clean(html, tags=set()))
     lines = [" ".join(line.split()) for line in text.splitlines()]
     return "\n".join(line for line in lines if line).strip()
 
@@ -378,6 +389,11 @@ d'après {source}.</div>
 <div class="colonnes">
 <article class="principal">
 {badge}<h1 id="titre">{escape(title)}</h1>
+<ul class="onglets" aria-label="Sections">
+<li><a href="#fichiers">Fichiers <sup>({len(view.resources)})</sup></a></li>
+<li><a href="#qualite">Qualité des métadonnées</a></li>
+<li><a href="#informations">Informations</a></li>
+</ul>
 <div class="etiquette">Description courte</div>
 <p id="description-courte" class="markdown">{escape(short)}</p>
 <p class="note">{short_note}</p>
