@@ -200,4 +200,8 @@ def test_preview_of_the_repository_packages_shows_each_resource(tmp_path):
             assert file.title in shown
             assert french_size(file.size) in shown
         assert len(re.findall(r'data-critere="', dom)) == 8
+        # Self-contained: nothing to fetch (links may point out; nothing loads from there).
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<(script|link|iframe)\b", html)
+        assert not re.search(r'src="(https?:)?//', html) and "@import" not in html
     screenshot((out / packages[-1] / "index.html").as_uri(), "preview-repository.png", 1280, 1800)

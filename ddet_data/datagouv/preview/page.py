@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from html import escape, unescape
 
+import nh3
+
 from ..plan import RESOURCE_MARKER
 from ..quality import LICENSES, frequency_label, temporal_text
 from .markdown import render_markdown
@@ -179,8 +181,6 @@ def french_percent(score: float) -> str:
 
 def plain_text(markdown: str) -> str:
     """The description without its markup, roughly as cdata strips it for cards."""
-    import nh3
-
     # cdata's stripping drops tables whole.
     html = re.sub(r"<table>.*?</table>", "", render_markdown(markdown), flags=re.S)
     text = unescape(nh3.clean(html, tags=set()))

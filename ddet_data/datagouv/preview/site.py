@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -60,7 +60,7 @@ def sandbox_views(client: Client, organization: str) -> list[DatasetView]:
     return sorted(views, key=lambda v: v.name)
 
 
-class SandboxPages(SimpleHTTPRequestHandler):
+class SandboxPages(BaseHTTPRequestHandler):
     """Pages drawn from the server's datasets at each request."""
 
     client: Client

@@ -86,19 +86,15 @@ def local_view(
 def local_views(
     root: Path, folders: list[Path], *, now: dt.datetime, organization: str = ""
 ) -> list[DatasetView]:
+    """The pages of the package folders, with publish.toml's settings read as publish
+    reads them (the folder's name picks the temporal fields, the package's the rest)."""
     settings = package_settings(root)
     views = []
     for folder in folders:
-        name = folder.name
-        package = read_package(folder, settings.get(name, DatasetSettings()).temporal_fields)
-        views.append(
-            local_view(
-                package,
-                settings.get(package.name, DatasetSettings()),
-                now=now,
-                organization=organization,
-            )  # fmt: skip
-        )
+        temporal = settings.get(folder.name, DatasetSettings()).temporal_fields
+        package = read_package(folder, temporal)
+        chosen = settings.get(package.name, DatasetSettings())
+        views.append(local_view(package, chosen, now=now, organization=organization))
     return views
 
 
