@@ -94,3 +94,20 @@ def test_serve_answers_on_loopback_until_interrupted(project):
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
     assert process.returncode == 0
+
+
+def test_the_short_description_is_the_payloads_or_the_start_of_the_description(project):
+    from ddet_data.datagouv.preview.page import render_page, short_description
+
+    package = read_package(project / "datapackages" / "essai")
+    view = local_view(package, DatasetSettings(), now=dt.datetime.now(dt.UTC))
+    # Without one, data.gouv.fr strips the description's Markdown (tables go whole) and
+    # keeps 199 characters and an ellipsis.
+    text, own = short_description({"description": "| a |\n|---|\n| 1 |\n\n**Gras** " + "x" * 300})
+    assert not own and text == "Gras " + "x" * 194 + "…"
+    short = "Les numéros de la newsletter DDET, en bref."
+    view.dataset["description_short"] = short
+    page = render_page(view)
+    assert f'<p id="description-courte" class="markdown">{short}</p>' in page
+    assert f'<meta name="description" content="{short}">' in page
+    assert "data.gouv.fr ne l'affiche pas sur cette page" in page
