@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import shutil
 import struct
+import threading
 import zlib
 from html import unescape
 from pathlib import Path
@@ -20,7 +21,7 @@ from ddet_data.cli.main import cli
 from ddet_data.datagouv.config import DatasetSettings
 from ddet_data.datagouv.local import make_file, read_package
 from ddet_data.datagouv.preview.page import french_size
-from ddet_data.datagouv.preview.site import write_pages
+from ddet_data.datagouv.preview.site import serve_folder, write_pages
 from ddet_data.datagouv.preview.view import local_view
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,7 +166,8 @@ def test_the_browser_shows_the_quality_criteria(site):
 
 def test_screenshots_at_desktop_and_phone_width_and_a_print(site):
     page, _ = site
-    for name, width in (("preview-desktop.png", 1280), ("preview-phone.png", 390)):
+    # Headless Chromium's window is at least 500 px wide: the narrowest it can show.
+    for name, width in (("preview-desktop.png", 1280), ("preview-narrow.png", 500)):
         shot = screenshot(page.as_uri(), name, width, 2400)
         header = shot.read_bytes()[:24]
         assert header[:8] == b"\x89PNG\r\n\x1a\n"
@@ -205,3 +207,32 @@ def test_preview_of_the_repository_packages_shows_each_resource(tmp_path):
         assert not re.search(r"<(script|link|iframe)\b", html)
         assert not re.search(r'src="(https?:)?//', html) and "@import" not in html
     screenshot((out / packages[-1] / "index.html").as_uri(), "preview-repository.png", 1280, 1800)
+
+
+def test_nothing_overflows_a_phone_width(site):
+    """At 390 px wide the page scrolls only down: wide tables and code scroll inside their
+    own box. Headless Chromium's window is at least 500 px wide, so the page is measured
+    in a 390 px frame of a probe page, served on loopback to share its origin."""
+    page, _ = site
+    folder = page.parent.parent
+    probe = folder / "mesure.html"
+    probe.write_text(
+        f'<iframe id="f" src="{page.parent.name}/index.html" width="390" height="900" '
+        'style="border:0"></iframe><script>document.getElementById("f").onload = function () {'
+        " var d = this.contentDocument.documentElement;"
+        " document.body.setAttribute('data-largeur', d.scrollWidth + ' ' + d.clientWidth); };"
+        "</script>",
+        encoding="utf-8",
+    )
+    server = serve_folder(folder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        dom = dump_dom(f"http://{host}:{port}/mesure.html")
+    finally:
+        server.shutdown()
+        server.server_close()
+        probe.unlink()
+    scroll, client = map(int, re.search(r'data-largeur="(\d+) (\d+)"', dom).groups())
+    assert client <= 390 and scroll == client
