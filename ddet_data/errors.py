@@ -80,7 +80,6 @@ class DownloadError(DdetError):
 
 # -- the data.gouv.fr API: one class a status (the client maps them in one place) -------
 
-
 class AuthenticationFailed(ApiError):
     """401: no key, a wrong key, or a revoked one."""
 
@@ -135,7 +134,6 @@ class NetworkError(ApiError):
 
 # -- failures of other stages ---------------------------------------------------------
 
-
 class ChangelogError(DdetError):
     """A package folder cannot be compared (missing or unreadable descriptor, schema or CSV)."""
 
@@ -153,7 +151,6 @@ class PackageNotFound(DdetError, LookupError):
 
 
 # -- signals that never leave their stage (control flow, not user errors) -------------
-
 
 class DateTextError(ValueError):
     """Text that is not a date of any accepted form; the message says what is accepted."""

@@ -35,6 +35,7 @@ Examples:
 """
 
 
+
 @click.command(epilog=EPILOG_DOWNLOAD)
 @click.argument("package")
 @click.option("--target", help="A target of publish.toml (default: its default_target).")
