@@ -7,7 +7,7 @@ DDET := $(BIN)/ddet-data
 
 UDATA_STAMP := .venv-udata/.ddet-installed
 
-.PHONY: install build validate lint test bench demo publish sandbox-env lock clean
+.PHONY: install build validate lint test test-browser chromium bench demo publish sandbox-env lock clean
 
 install: $(STAMP)
 
@@ -33,22 +33,38 @@ sandbox-env: $(UDATA_STAMP)
 $(UDATA_STAMP): | $(STAMP)
 	$(DDET) sandbox install
 
-test: $(STAMP) $(UDATA_STAMP)
+# Headless Chromium for the tests that open the preview's pages: Debian's package,
+# installed when missing (as root, or through sudo).
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+chromium:
+	@command -v chromium > /dev/null 2>&1 || { \
+	  echo "installing chromium (Debian's package) for the browser tests"; \
+	  $(SUDO) apt-get install -y chromium || \
+	  { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }; }
+
+# The preview's pages in a real browser; screenshots and a print go to tmp/out/.
+test-browser: $(STAMP) chromium
+	DDET_REQUIRE_BROWSER=1 $(BIN)/pytest -q tests/test_preview_browser.py
+
+test: $(STAMP) $(UDATA_STAMP) chromium
 	$(BIN)/ruff check ddet_data tests
-	$(BIN)/pytest -q
+	DDET_REQUIRE_BROWSER=1 $(BIN)/pytest -q
 	$(DDET) lint
 	$(DDET) build --check
 
-# The main job end to end on a local data.gouv.fr: build, validate, start the sandbox,
-# publish to it, read back and verify, print the dataset URLs, check that a new plan is
-# empty, stop the sandbox.
+# The main job end to end on a local data.gouv.fr: build, validate, start the sandbox
+# (and the preview of what it holds), publish to it, read back and verify, print the
+# dataset URLs and the preview's, check that a new plan is empty, keep the preview's pages
+# in .sandbox/preview/, stop the sandbox.
 demo: $(STAMP) $(UDATA_STAMP)
 	$(DDET) build
 	$(DDET) validate
-	@$(DDET) sandbox start > /dev/null
+	@$(DDET) sandbox start | grep '^# '
 	@status=0; export DATAGOUV_API_URL= DATAGOUV_ORGANIZATION= \
 	  DATAGOUV_API_KEY="$$(cat .sandbox/api_key)"; \
 	  $(DDET) publish --target sandbox --yes && \
+	  $(DDET) sandbox status | grep '^# preview' && \
+	  $(DDET) preview --from-sandbox --out .sandbox/preview && \
 	  $(DDET) plan --target sandbox --detailed-exitcode || status=$$?; \
 	  $(DDET) sandbox stop; exit $$status
 

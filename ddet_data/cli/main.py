@@ -43,6 +43,7 @@ LAZY_COMMANDS = {
     "sandbox": "sandbox",
     "download": "research",
     "docs": "research",
+    "preview": "preview",
 }
 
 

@@ -48,21 +48,29 @@ def sandbox_install(ctx: click.Context) -> None:
 @sandbox.command("start", epilog=EPILOG_SANDBOX_START)
 @click.pass_context
 def sandbox_start(ctx: click.Context) -> None:
-    """Start the sandbox (installing udata into .venv-udata/ on first use).
+    """Start the sandbox (installing udata into .venv-udata/ on first use), and the preview
+    of what it holds (each dataset's page, drawn as data.gouv.fr draws it).
 
     Prints shell lines to export; the API key is read from a file, never shown.
     """
+    from ..datagouv.preview.process import start_preview
+
     state_dir, env_dir = sandbox_dirs(ctx)
     server = start(state_dir, env_dir, log=lambda line: click.echo(line, err=True))
+    preview = start_preview(project_root(ctx), state_dir)
     click.echo(f"# udata sandbox running at {server.root_url} (pid {server.pid})")
+    click.echo(f"# preview of what it holds: {preview}")
     click.echo(server.exports())
 
 
 @sandbox.command("stop", epilog="\b\nExample:\n  ddet-data sandbox stop")
 @click.pass_context
 def sandbox_stop(ctx: click.Context) -> None:
-    """Stop the sandbox (its data is lost: it lives in the server's memory)."""
+    """Stop the sandbox and its preview (its data is lost: it lives in the server's memory)."""
+    from ..datagouv.preview.process import stop_preview
+
     state_dir, _ = sandbox_dirs(ctx)
+    stop_preview(state_dir)
     click.echo("sandbox stopped" if stop(state_dir) else "no sandbox was running")
 
 
@@ -77,5 +85,10 @@ def sandbox_status(ctx: click.Context) -> None:
     if server is None:
         click.echo("no sandbox running")
         ctx.exit(1)
+    from ..datagouv.preview.process import preview_url
+
     click.echo(f"# udata sandbox running at {server.root_url} (pid {server.pid})")
+    preview = preview_url(state_dir)
+    if preview:
+        click.echo(f"# preview of what it holds: {preview}")
     click.echo(server.exports())
