@@ -14,7 +14,7 @@ from html import escape, unescape
 
 import nh3
 
-from ..plan import RESOURCE_MARKER
+from ..markers import RESOURCE_MARKER
 from ..quality import LICENSES, frequency_label, temporal_text
 from .markdown import render_markdown
 from .view import DatasetView, is_image, schema_title

@@ -15,7 +15,8 @@ from pathlib import Path
 from ...errors import PublishError
 from ..config import CONFIG_FILE, DatasetSettings, dataset_settings, read_config
 from ..local import LocalPackage, read_package
-from ..plan import RESOURCE_MARKER, SchemaRef, dataset_payload, resource_payload, schema_url_for
+from ..markers import RESOURCE_MARKER
+from ..plan import SchemaRef, dataset_payload, resource_payload, schema_url_for
 from ..quality import Quality, compute_quality
 
 # What publish replaces with a resource's URL: a picture of the description, say.
