@@ -214,9 +214,7 @@ def lint_annotations(findings: Iterable[str], root: Path) -> list[Annotation]:
         field = FIELD.match(annotation.message)
         if annotation.file and annotation.line is None and field:
             line = field_line(root / annotation.file, field["field"])
-            annotation = Annotation(
-                annotation.message, annotation.title, annotation.file, line
-            )
+            annotation = Annotation(annotation.message, annotation.title, annotation.file, line)
         annotations.append(annotation)
     return annotations
 
