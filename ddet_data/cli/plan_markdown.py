@@ -64,12 +64,15 @@ def render_package(package: dict, folder: PackageFolder | None) -> list[str]:
     counts = {column: count(actions, kinds) for column, kinds in COLUMNS.items()}
     stale = count(actions, ("stale",))
     unchanged = sum(1 for a in actions if a.get("action") == "unchanged" and a.get("resource"))
-    lines += [
-        "| created | replaced | updated | deleted | unchanged |",
-        "| ---: | ---: | ---: | ---: | ---: |",
-        "| " + " | ".join(str(counts[c]) for c in COLUMNS) + f" | {unchanged} |",
-        "",
-    ]
+    if any(counts.values()):
+        lines += [
+            "| created | replaced | updated | deleted | unchanged |",
+            "| ---: | ---: | ---: | ---: | ---: |",
+            "| " + " | ".join(str(counts[c]) for c in COLUMNS) + f" | {unchanged} |",
+        ]
+    else:
+        lines.append(f"Up to date: {unchanged} resource(s), none to change.")
+    lines.append("")
     old, new = versions(actions, folder)
     changed = old != new
     if changed:
