@@ -118,6 +118,23 @@ def test_a_source_mistake_is_annotated_at_its_file_and_line(project, mistake):
     assert f"sources/issues/27.yaml:{found['line']}: " in result.stderr
 
 
+def test_paths_are_relative_to_the_root_whatever_the_current_folder(project, monkeypatch):
+    (project / "sources" / "issues").mkdir()
+    (project / "sources" / "issues" / "27.yaml").write_text(
+        ISSUE.replace("number: 12", "number: 27").replace("2024-03-18", "2024-13-01"), "utf-8"
+    )
+    schema = project / "schemas" / "themes.json"
+    schema.write_text(schema.read_text("utf-8").replace('"example"', '"exemple"', 1), "utf-8")
+    monkeypatch.chdir(project.parent)
+    built = run(Path("project"), "build", "--format", "github")
+    assert [a["file"] for a in annotations(built.stdout)] == ["sources/issues/27.yaml"]
+    linted = run(Path("project"), "lint", "--format", "github")
+    files = {a["file"] for a in annotations(linted.stdout)}
+    assert files == {"schemas/themes.json"} and all(
+        a["line"].isdigit() for a in annotations(linted.stdout) if "field '" in a["message"]
+    )
+
+
 def test_a_mistake_in_another_source_file_and_in_build_check(project):
     facts = project / "sources" / "opsn" / "facts.yaml"
     text = facts.read_text(encoding="utf-8").replace(

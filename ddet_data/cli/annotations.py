@@ -66,10 +66,11 @@ def default_format() -> str:
 
 
 def relative(path: Path | str, root: Path) -> str:
-    """The path as GitHub wants it: from the repository root, with forward slashes."""
+    """The path as GitHub wants it: from the repository root, with forward slashes.
+    `path` is as the toolkit names files: from the current folder, as `root` is."""
     path = Path(path)
     try:
-        return (root.resolve() / path).resolve().relative_to(root.resolve()).as_posix()
+        return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 
@@ -88,7 +89,7 @@ def error_annotation(error: DdetError, root: Path) -> Annotation:
 def located_annotation(text: str, title: str, root: Path) -> Annotation:
     """From a "path[:line]: message" text: at that file and line when the file exists."""
     match = LOCATED.match(text)
-    if match is None or not (root / match["path"]).is_file():
+    if match is None or not Path(match["path"]).is_file():
         return Annotation(text, title)
     line = int(match["line"]) if match["line"] else None
     return Annotation(text[match.end() :], title, relative(match["path"], root), line)
