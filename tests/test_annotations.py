@@ -232,6 +232,13 @@ def test_validate_format_json_is_the_json_report(project):
         for task in one["tasks"]:
             task["stats"].pop("seconds")
     assert report == expected
+    # In GitHub Actions too, --json prints the report alone, for the program reading it.
+    organizations = project / "datapackages" / "opsn" / "data" / "organizations.csv"
+    rewrite_cell(organizations, 3, "siren", "123456789")
+    in_actions = run(project, "validate", "--json", env={"GITHUB_ACTIONS": "true"})
+    assert in_actions.exit_code == 3
+    assert json.loads(in_actions.stdout)["stats"]["errors"] >= 1
+    assert "::error" in run(project, "validate", env={"GITHUB_ACTIONS": "true"}).stdout
 
 
 # -- lint: a schema finding at its field's line ----------------------------------------

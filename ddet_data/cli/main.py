@@ -176,7 +176,7 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
     )
     if show:
         click.echo("\r".ljust(61) + "\r", err=True, nl=False)
-    if output_format(ctx) == "github":
+    if output_format(ctx) == "github" and not as_json:  # JSON is for programs: left whole
         from .annotations import report_annotations
 
         folders = [path if path.is_dir() else path.parent for path in map(Path, paths)]
