@@ -18,6 +18,13 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.sandbox)
 
 
+@pytest.fixture(autouse=True)
+def outside_github_actions(monkeypatch):
+    """Tests see the plain output on GitHub's runners too (GITHUB_ACTIONS=true there makes
+    build, validate and lint print annotations); a test that wants them sets it."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def sandbox(tmp_path_factory):
     """One real udata server on loopback for the whole session (installed on first use)."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..errors import EXIT_INVALID, DdetError
+from .annotations import format_option, output_format
 
 EPILOG_BUILD = """\b
 Examples:
@@ -103,6 +104,7 @@ def render_json(data) -> str:
 
 
 @cli.command(epilog=EPILOG_BUILD)
+@format_option()
 @click.option("--check", is_flag=True, help="Build aside and compare; change nothing.")
 @click.pass_context
 def build(ctx: click.Context, check: bool) -> None:
@@ -142,6 +144,7 @@ def build(ctx: click.Context, check: bool) -> None:
 )
 @click.option("--limit-errors", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print frictionless's report shape.")
+@format_option(("text", "github", "json"))
 @click.pass_context
 def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
     """Validate data packages: types, constraints, keys, and the project's checks.
@@ -152,6 +155,7 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
     from ..validate.report import render_text
 
     project = project_of(ctx)
+    as_json = as_json or output_format(ctx) == "json"
     if not paths:
         from ..package.reader import package_folders
 
@@ -173,11 +177,18 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
     )
     if show:
         click.echo("\r".ljust(61) + "\r", err=True, nl=False)
+    if output_format(ctx) == "github" and not as_json:  # JSON is for programs: left whole
+        from .annotations import report_annotations
+
+        folders = [path if path.is_dir() else path.parent for path in map(Path, paths)]
+        for annotation in report_annotations(report, folders, project.root):
+            click.echo(annotation.command())
     click.echo(render_json(report) if as_json else render_text(report))
     ctx.exit(0 if report["valid"] else EXIT_INVALID)
 
 
 @cli.command(epilog=EPILOG_LINT)
+@format_option()
 @click.pass_context
 def lint(ctx: click.Context) -> None:
     """Check schemas/: metadata, French descriptions, examples, enums, keys, usage."""
@@ -187,6 +198,11 @@ def lint(ctx: click.Context) -> None:
     project = project_of(ctx)
     packages = {name: spec.tables for name, spec in load_specs(project).items()}
     findings = lint_schemas(project.schemas, packages)
+    if output_format(ctx) == "github":
+        from .annotations import lint_annotations
+
+        for annotation in lint_annotations(findings, project.root):
+            click.echo(annotation.command())
     for finding in findings:
         click.echo(finding)
     if findings:

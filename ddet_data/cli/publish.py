@@ -16,6 +16,7 @@ EPILOG_PLAN = """\b
 Examples:
   ddet-data plan                         what publish would do on the default target
   ddet-data plan --target demo --json    the plan as JSON
+  ddet-data plan --format markdown       a summary for a pull-request comment
   ddet-data plan --detailed-exitcode     exit 0 nothing to do, 2 changes pending, 1 error
   ddet-data plan --verbose               also list the objects left unchanged
 """
@@ -58,11 +59,19 @@ def resolve(ctx: click.Context, target, api_url, organization, paths):
 @target_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    help="markdown: a summary for a pull request or a job summary; json: as --json.",
+)
+@click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 2 when changes are pending (0 when none)."
 )
 @click.pass_context
 def plan(
-    ctx, target, api_url, organization, prune, verbose, paths, as_json, detailed_exitcode
+    ctx, target, api_url, organization, prune, verbose, paths, as_json, output_format,
+    detailed_exitcode,
 ) -> None:
     """Check the key, read the server, and print what publish would do. Sends no write."""
     import json
@@ -72,8 +81,12 @@ def plan(
 
     resolved, paths = resolve(ctx, target, api_url, organization, paths)
     result = publishing.plan(resolved, paths, prune=prune)
-    if as_json:
+    if as_json or output_format == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif output_format == "markdown":
+        from .plan_markdown import local_packages, render_markdown
+
+        click.echo(render_markdown(result.to_dict(), local_packages(paths)), nl=False)
     else:
         click.echo(planning.render(result, verbose))
     if detailed_exitcode and result.has_changes:
