@@ -24,7 +24,6 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from http.cookiejar import DefaultCookiePolicy
-from importlib.metadata import version
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -44,8 +43,9 @@ from ..errors import (
     ServerError,
     UncertainWrite,
 )
+from ..http import user_agent
 
-USER_AGENT = f"ddet-data/{version('ddet-data')} (+https://github.com/ddet-data)"
+USER_AGENT = user_agent()  # the repository's address only where pyproject.toml gives one
 SAFE_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 REDACTED = "***"
