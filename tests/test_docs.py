@@ -208,7 +208,7 @@ def prose_lines_hard_wrapped(text: str) -> list[str]:
         if line.startswith("```"):
             fenced, previous = not fenced, ""
             continue
-        block = line.startswith(("#", "|", "- ", "> ", "![")) or not line.strip() or fenced
+        block = line.lstrip().startswith(("#", "|", "- ", "> ", "![")) or not line.strip() or fenced
         if not block and previous:
             found.append(line)
         previous = "" if block else line
