@@ -287,8 +287,8 @@ def codes_section(schemas: dict[str, dict]) -> list[str]:
     lines = [
         "## Codes : les lire comme du texte",
         "",
-        "Ces colonnes sont des codes écrits en chiffres (codes INSEE de territoire, SIREN, "
-        "années écrites comme texte) : un zéro initial compte (« 06 » n'est pas 6). "
+        "Ces colonnes sont des codes écrits en chiffres (code INSEE d'un territoire, "
+        "SIREN, année écrite comme texte) : un zéro initial compte (« 06 » n'est pas 6). "
         "Les fichiers Parquet les gardent comme texte ; un lecteur de CSV qui devine les "
         "types les change en nombres.",
         "",

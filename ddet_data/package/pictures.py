@@ -126,6 +126,7 @@ def draw_tables(package: PackageFolder, path: Path) -> Path:
                 facecolor=COLOURS["box"],
                 edgecolor=COLOURS["edge"],
                 linewidth=1.2,
+                zorder=2,  # above the arrows, which pass behind the boxes
             )
         )
         axes.text(
@@ -137,6 +138,7 @@ def draw_tables(package: PackageFolder, path: Path) -> Path:
             fontweight="bold",
             fontsize=11,
             color=COLOURS["edge"],
+            zorder=3,
         )
         for index, text in enumerate(lines[name]):
             axes.text(
@@ -147,6 +149,7 @@ def draw_tables(package: PackageFolder, path: Path) -> Path:
                 ha="left",
                 fontsize=9,
                 color=COLOURS["text"],
+                zorder=3,
             )
     for name, table in tables.items():
         for fk in table.schema.get("foreignKeys", []):
@@ -162,7 +165,8 @@ def draw_tables(package: PackageFolder, path: Path) -> Path:
                     mutation_scale=12,
                     color=COLOURS["edge"],
                     linewidth=0.9,
-                    connectionstyle="arc3,rad=0.0",
+                    connectionstyle="arc3,rad=0.1",
+                    zorder=1,
                 )
             )
     save(figure, path)
