@@ -1,10 +1,11 @@
 """Read the published tables, typed from their Table Schema: the researchers' entry point.
 
-`load("ddet-newsletter", "issues")` reads the committed `datapackages/` (offline), a
-downloaded package folder (`source=Path(...)`), or data.gouv.fr (`source="datagouv"`,
-downloaded once into a cache folder). The Parquet file is read when it is there (it is
-typed already); otherwise the CSV is parsed with the schema's types. Either way the
-result is cast to the schema, so both files give the same table.
+`load("ddet-newsletter", "issues")` reads the committed `datapackages/` of a checkout, or
+else the current folder (offline); a downloaded package folder (`source=Path(...)`); or
+data.gouv.fr (`source="datagouv"`, downloaded once into a cache folder). The Parquet
+file is read when it is there (it is typed already); otherwise the CSV is parsed with
+the schema's types. Either way the result is cast to the schema, so both files give the
+same table.
 """
 
 from __future__ import annotations
@@ -57,22 +58,30 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
         from .datagouv.download import download
 
         return download(package, cache_dir() / package).folder
-    root = DATAPACKAGES if source is None else Path(source)
-    if root.name == "datapackage.json":
-        root = root.parent
-    for folder in (root, root / package):
-        descriptor = folder / "datapackage.json"
-        if descriptor.is_file() and read_json(descriptor, PackageNotFound).get("name") == package:
-            return folder
-    known = package_names(root)
+    # Without a source: the committed datapackages/ of a checkout, else the current
+    # folder (a downloaded package, or a folder of them).
+    roots = [Path(source)] if source is not None else [DATAPACKAGES, Path.cwd()]
+    for root in roots:
+        root = root.parent if root.name == "datapackage.json" else root
+        for folder in (root, root / package):
+            descriptor = folder / "datapackage.json"
+            if not descriptor.is_file():
+                continue
+            if read_json(descriptor, PackageNotFound).get("name") == package:
+                return folder
+    known = sorted({name for root in roots for name in package_names(root)})
     hint = did_you_mean(package, known) if known else None
-    where = "the committed datapackages/ (run 'ddet-data build')" if source is None else str(root)
+    if hint:
+        raise PackageNotFound(f"no package {package!r}{hint}")
+    where = str(roots[0]) if source is not None else "datapackages/ nor the current folder"
     raise PackageNotFound(
-        f"no package {package!r} in {where}" + (hint or f"; known: {', '.join(known) or 'none'}")
+        f"no package {package!r} in {where}: get it with 'ddet-data download {package} "
+        f"--dest {package}' and pass source={package!r}, or pass source=\"datagouv\""
     )
 
 
 def package_names(root: Path) -> list[str]:
+    root = root.parent if root.name == "datapackage.json" else root
     if (root / "datapackage.json").is_file():
         return [read_json(root / "datapackage.json", PackageNotFound).get("name", root.name)]
     if not root.is_dir():
@@ -226,10 +235,14 @@ def catalog(source: str | Path | None = None) -> pd.DataFrame:
     if isinstance(source, str) and source in REMOTE_SOURCES:
         roots = [package_folder(name, source) for name in ("ddet-newsletter", "opsn")]
     else:
-        root = DATAPACKAGES if source is None else Path(source)
+        candidates = [Path(source)] if source is not None else [DATAPACKAGES, Path.cwd()]
+        root = next((r for r in candidates if package_names(r)), candidates[0])
         roots = [package_folder(name, root) for name in package_names(root)]
         if not roots:
-            raise PackageNotFound(f"no package in {root} (run 'ddet-data build' or download one)")
+            raise PackageNotFound(
+                f"no package in {root}: get one with 'ddet-data download opsn --dest opsn', "
+                'or pass source="datagouv"'
+            )
     records = []
     for folder in roots:
         descriptor = read_json(folder / "datapackage.json", PackageNotFound)

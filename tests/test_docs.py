@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from researchkit import issue, make, rows
@@ -12,9 +13,14 @@ from ddet_data.loading import DATAPACKAGES
 from ddet_data.package.dictionary import (
     DESCRIPTION_LIMIT,
     citation,
+    code_fields,
     render_description,
+    render_description_short,
     render_readme,
+    write_readme,
 )
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -189,6 +195,113 @@ def test_cli_docs_writes_and_checks(tmp_path):
     assert result.exit_code == 0 and result.stdout.startswith("wrote ")
     assert runner.invoke(cli, [*base, "--check"]).exit_code == 0
     result = runner.invoke(cli, [*base, "ddet-newsletter", "--description"])
-    assert result.stdout.startswith("# Newsletter DDET (essai)") and "mermaid" not in result.stdout
+    assert not result.stdout.startswith("#") and "mermaid" not in result.stdout
     unknown = runner.invoke(cli, [*base, "nope"])
     assert unknown.exit_code == 1 and "no package 'nope' (known: ddet-newsletter)" in unknown.stderr
+
+
+def prose_lines_hard_wrapped(text: str) -> list[str]:
+    """Lines of a paragraph that continue the previous one: under remark-breaks each
+    would become a line break in the middle of a sentence."""
+    found, previous, fenced = [], "", False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced, previous = not fenced, ""
+            continue
+        block = line.lstrip().startswith(("#", "|", "- ", "> ", "![")) or not line.strip() or fenced
+        if not block and previous:
+            found.append(line)
+        previous = "" if block else line
+    return found
+
+
+@pytest.mark.parametrize("folder", committed(), ids=lambda p: p.name)
+def test_description_is_made_for_data_gouv_fr(folder):
+    text = render_description(folder)
+    title = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["title"]
+    assert not text.startswith("#") and title not in text.splitlines()[0]
+    assert text.startswith("Pour ")  # what the data is for
+    assert "```mermaid" not in text and "erDiagram" not in text
+    assert prose_lines_hard_wrapped(text) == []
+    assert len(text) > 200
+    short = render_description_short(folder)
+    assert 0 < len(short) <= 200 and text.startswith(short.rstrip("…"))
+    # Every picture is a file of the package, named by its resource marker.
+    for marker in re.findall(r"\{\{resource:([^}]+)\}\}", text):
+        assert (folder / marker).is_file(), marker
+    assert "{{resource:docs/tables.png}}" in text
+
+
+def test_hard_wrapped_prose_is_caught():
+    assert prose_lines_hard_wrapped("Une phrase\ncoupée.\n\n- a\n- b\n") == ["coupée."]
+
+
+def test_short_description_is_cut_at_a_word(tmp_path):
+    folder = make(tmp_path / "p")
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["description"] = "Pour " + "mot " * 80
+    (folder / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    short = render_description_short(folder)
+    assert len(short) <= 200 and short.endswith("mot…")
+
+
+def test_pictures_are_byte_reproducible(tmp_path):
+    first, second = make(tmp_path / "a"), make(tmp_path / "b")
+    write_readme(first)
+    write_readme(second)
+    pictures = sorted(p.relative_to(first) for p in first.glob("docs/*.png"))
+    assert [str(p) for p in pictures] == ["docs/tables.png", "docs/themes.png"]
+    for picture in pictures:
+        data = (first / picture).read_bytes()
+        assert data.startswith(b"\x89PNG") and data == (second / picture).read_bytes()
+        assert b"matplotlib" not in data.lower()
+    assert "{{resource:docs/themes.png}}" in render_description(first)
+
+
+@pytest.mark.parametrize("folder", committed(), ids=lambda p: p.name)
+def test_codes_are_named_with_how_to_read_them_as_text(folder):
+    text = render_description(folder)
+    codes = code_fields(schemas_of(folder))
+    assert codes
+    for table, fields in codes.items():
+        assert f"- `{table}` : " + ", ".join(f"`{f}`" for f in fields) in text
+    for needle in ("dtype=str", "all_varchar", "readr::read_csv", "« Texte »", ".parquet"):
+        assert needle in text
+
+
+def code_blocks(text: str) -> list[tuple[str, str]]:
+    return re.findall(r"```(\w+)\n(.*?)```", text, flags=re.S)
+
+
+@pytest.mark.parametrize("folder", committed(), ids=lambda p: p.name)
+def test_every_example_of_the_description_runs_as_written(folder, tmp_path):
+    """In a folder holding only the package (as a download gives it), outside the checkout."""
+    import shutil
+    import subprocess
+    import sys
+
+    import duckdb
+
+    where = tmp_path / folder.name
+    shutil.copytree(folder, where)
+    blocks = code_blocks(render_description(folder))
+    assert {language for language, _ in blocks} >= {"python", "sql", "sh"}
+    for language, body in blocks:
+        if language == "python":
+            run = subprocess.run([sys.executable, "-c", body], cwd=where, capture_output=True)
+            assert run.returncode == 0, (body, run.stderr.decode())
+        elif language == "sql":
+            connection = duckdb.connect()
+            try:
+                import os
+
+                os.chdir(where)
+                for statement in filter(str.strip, body.split(";")):
+                    assert connection.execute(statement).description  # columns read
+            finally:
+                os.chdir(ROOT)
+        else:
+            command = body.strip().split()
+            command[0] = str(Path(sys.executable).parent / command[0])
+            run = subprocess.run(command, cwd=where, capture_output=True)
+            assert run.returncode == 0, (body, run.stdout.decode())

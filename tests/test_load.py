@@ -129,3 +129,51 @@ def test_committed_tables_load_with_their_schema_types(package, table):
     assert list(frame.columns) == [f["name"] for f in ref_schema["fields"]]
     for field in ref_schema["fields"]:
         assert frame[field["name"]].dtype == pandas_dtype(field), field["name"]
+
+
+def outside_a_checkout(tmp_path, code: str):
+    """Run `code` with ddet_data as installed from a wheel: no datapackages/ beside it."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import ddet_data as module
+
+    site = tmp_path / "site"
+    shutil.copytree(Path(module.__file__).parent, site / "ddet_data")
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+
+
+def test_outside_a_checkout_load_finds_a_downloaded_folder(tmp_path):
+    import shutil
+
+    shutil.copytree(DATAPACKAGES / "opsn", tmp_path / "opsn")
+    code = (
+        "import ddet_data\n"
+        "print(len(ddet_data.load('opsn', 'facts')))\n"
+        "print(len(ddet_data.load('opsn', 'facts', source='opsn')))\n"
+    )
+    run = outside_a_checkout(tmp_path, code)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["77", "77"]
+
+
+def test_outside_a_checkout_load_says_in_one_line_how_to_get_the_data(tmp_path):
+    code = (
+        "import ddet_data\n"
+        "try:\n"
+        "    ddet_data.load('opsn', 'facts')\n"
+        "except ddet_data.errors.PackageNotFound as exc:\n"
+        "    print(exc)\n"
+    )
+    run = outside_a_checkout(tmp_path, code)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == (
+        "no package 'opsn' in datapackages/ nor the current folder: get it with "
+        "'ddet-data download opsn --dest opsn' and pass source='opsn', or pass "
+        'source="datagouv"'
+    )

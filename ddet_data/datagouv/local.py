@@ -6,14 +6,15 @@ Parquet resources and `schemas/<table>.json`) and nothing of the build's interna
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import PublishError
-from ..package.dictionary import render_description
+from ..package.coverage import temporal_coverage
+from ..package.dictionary import render_description, render_description_short
+from ..package.reader import PackageFolder
 from ..text.jsonio import read_json
 from .markers import DESCRIPTOR_MARKER, DOCUMENT_MARKERS, data_marker, schema_marker
 
@@ -27,6 +28,14 @@ DOCUMENTS = {
     "CHANGELOG.md": (
         "Journal des modifications (CHANGELOG)",
         "Lignes ajoutées, retirées et modifiées, et changements de schéma, version par version.",
+    ),
+    "docs/tables.png": (
+        "Schéma des tables et de leurs clés (image)",
+        "Les tables du paquet, leurs clés primaires et les renvois entre tables.",
+    ),
+    "docs/themes.png": (
+        "Répartition des enregistrements par thème (image)",
+        "Nombre d'articles et d'entretiens rattachés à chaque thème.",
     ),
 }
 
@@ -63,6 +72,7 @@ class LocalPackage:
     keywords: tuple[str, ...]
     files: tuple[LocalFile, ...]
     temporal_coverage: dict | None
+    description_short: str = ""
 
 
 def file_facts(path: Path) -> tuple[str, int]:
@@ -133,12 +143,13 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
                     relative,
                     DOCUMENT_MARKERS[relative],
                     # udata's default allow-list has no .md: the Markdown travels as .txt.
-                    upload_name=relative.replace(".md", ".txt").lower(),
+                    upload_name=Path(relative).name.replace(".md", ".txt").lower(),
                     title=title,
                     description=text,
                     type="documentation",
-                    format="txt",  # what udata records for a .txt upload
-                    mimetype="text/plain",
+                    # what udata records for a .txt upload, or the picture's format
+                    format="png" if relative.endswith(".png") else "txt",
+                    mimetype="image/png" if relative.endswith(".png") else "text/plain",
                 )
             )
     schemas: dict[str, dict] = {}
@@ -199,44 +210,7 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
         version=str(descriptor.get("version", "")),
         keywords=tuple(descriptor.get("keywords", [])),
         files=tuple(files),
-        temporal_coverage=temporal_coverage(folder, descriptor, schemas, temporal_fields),
+        description_short=render_description_short(folder),
+        temporal_coverage=temporal_coverage(PackageFolder(folder, PublishError), temporal_fields),
     )
 
-
-def temporal_coverage(
-    folder: Path, descriptor: dict, schemas: dict[str, dict], fields: tuple[str, ...]
-) -> dict | None:
-    """The span of the named `table.field` dates, or of every date field when none is named."""
-    wanted: dict[str, list[str]] = {}
-    if fields:
-        for item in fields:
-            table, _, name = item.partition(".")
-            wanted.setdefault(table, []).append(name)
-    else:
-        for table, schema in schemas.items():
-            names = [
-                f["name"] for f in schema.get("fields", []) if f.get("type") in ("date", "datetime")
-            ]
-            if names:
-                wanted[table] = names
-    paths = {
-        r.get("table", r.get("name")): r["path"]
-        for r in descriptor.get("resources", [])
-        if r.get("format") == "csv"
-    }
-    values: list[str] = []
-    for table, names in wanted.items():
-        if table not in paths:
-            raise PublishError(
-                f"temporal field {table}.{names[0]}: no table {table!r} in the package"
-            )
-        with open(folder / paths[table], encoding="utf-8", newline="") as stream:
-            for row in csv.DictReader(stream):
-                for name in names:
-                    if name not in row:
-                        raise PublishError(f"temporal field {table}.{name}: no such column")
-                    if row[name]:
-                        values.append(row[name][:10])
-    if not values:
-        return None
-    return {"start": min(values), "end": max(values)}

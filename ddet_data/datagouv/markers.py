@@ -13,7 +13,13 @@ RESOURCE_MARKER = "ddet:resource"  # resource extra: the file it holds
 
 DESCRIPTOR_MARKER = "datapackage/json"
 # The package's own documentation, published as documentation resources, by file name.
-DOCUMENT_MARKERS = {"README.md": "docs/readme", "CHANGELOG.md": "docs/changelog"}
+DOCUMENT_MARKERS = {
+    "README.md": "docs/readme",
+    "CHANGELOG.md": "docs/changelog",
+    # The description's pictures: their marker is their path, as `{{resource:...}}` names it.
+    "docs/tables.png": "docs/tables.png",
+    "docs/themes.png": "docs/themes.png",
+}
 
 
 def data_marker(table: str, fmt: str) -> str:

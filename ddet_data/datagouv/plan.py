@@ -163,6 +163,7 @@ def dataset_payload(package: LocalPackage, settings: DatasetSettings, organizati
     payload = {
         "title": package.title,
         "description": package.description.strip(),
+        "description_short": package.description_short,
         "organization": organization,
         "license": settings.license,
         "frequency": settings.frequency,

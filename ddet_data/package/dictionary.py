@@ -7,19 +7,18 @@ else: no clock, no README or CHANGELOG, so two builds give the same bytes and
 
 from __future__ import annotations
 
-import csv
-from collections import Counter
 from pathlib import Path
 
 from ..errors import DocsError
 from ..text.jsonio import read_json
 from .changelog import latest_entry
+from .pictures import TABLES_PICTURE, THEMES_PICTURE, draw_pictures, theme_counts
+from .reader import PackageFolder
 
-# udata's DESCRIPTION_SIZE_LIMIT (udata/core/dataset/constants.py, udata 17.18): the
-# dataset form rejects a longer description.
-# Fields that can name a theme in a chart, best first.
-LABEL_FIELDS = ("label_fr", "label", "name", "title")
+# udata's DESCRIPTION_SIZE_LIMIT and DESCRIPTION_SHORT_SIZE_LIMIT
+# (udata/core/dataset/constants.py, udata 17.18): the dataset form rejects longer ones.
 DESCRIPTION_LIMIT = 100_000
+SHORT_LIMIT = 200
 BAR_WIDTH = 20
 TYPES_FR = {
     "string": "texte",
@@ -52,27 +51,17 @@ CONSTRAINT_TEXT = {
 # -- reading ---------------------------------------------------------------------------
 
 
-def read_package(folder: Path) -> tuple[dict, dict[str, dict], dict[str, list[str]]]:
-    """Descriptor, schemas by table, and the files of each table (in descriptor order)."""
-    descriptor = read_json(folder / "datapackage.json", DocsError)
-    schemas: dict[str, dict] = {}
-    files: dict[str, list[str]] = {}
-    for resource in descriptor.get("resources", []):
-        table = resource.get("table", resource.get("name"))
-        files.setdefault(table, []).append(resource["path"])
-        if isinstance(resource.get("schema"), str):
-            schemas[table] = read_json(folder / resource["schema"], DocsError)
-        elif isinstance(resource.get("schema"), dict):
-            schemas[table] = resource["schema"]
-    return descriptor, schemas, {t: files[t] for t in schemas}
+def read_package(folder: Path) -> tuple[PackageFolder, dict[str, dict], dict[str, list[str]]]:
+    """The package, its schemas by table, and the files of each table (descriptor order)."""
+    package = PackageFolder(folder, DocsError)
+    tables = package.tables()
+    schemas = {name: table.schema for name, table in tables.items()}
+    files = {name: [r["path"] for r in table.resources] for name, table in tables.items()}
+    return package, schemas, files
 
 
-def csv_rows(folder: Path, relative: str) -> list[dict]:
-    try:
-        with open(folder / relative, encoding="utf-8", newline="") as stream:
-            return list(csv.DictReader(stream))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise DocsError(f"{folder / relative}: cannot read ({exc})") from exc
+def csv_rows(package: PackageFolder, relative: str) -> list[dict]:
+    return list(package.rows(relative))
 
 
 def csv_path(files: list[str]) -> str | None:
@@ -251,39 +240,12 @@ def er_diagram(schemas: dict[str, dict]) -> list[str]:
     return lines
 
 
-def theme_chart(folder: Path, schemas: dict[str, dict], files: dict[str, list[str]]) -> list[str]:
-    """Rows per theme for every table that refers to `themes`, as a text bar chart."""
-    if "themes" not in schemas or not csv_path(files["themes"]):
-        return []
-    themes_schema = schemas["themes"]
-    theme_key = key_fields(themes_schema.get("primaryKey"))
-    if len(theme_key) != 1:
-        return []
-    label_field = next(
-        (f["name"] for f in themes_schema["fields"] if f["name"] in LABEL_FIELDS),
-        theme_key[0],
-    )
-    themes = {
-        row[theme_key[0]]: row.get(label_field) or row[theme_key[0]]
-        for row in csv_rows(folder, csv_path(files["themes"]))
-    }
-    counts: dict[str, Counter] = {}
-    for table, schema in schemas.items():
-        for foreign in schema.get("foreignKeys", []):
-            reference = foreign.get("reference", {})
-            fields = key_fields(foreign.get("fields"))
-            if reference.get("resource") != "themes" or len(fields) != 1 or table == "themes":
-                continue
-            others = [f for f in key_fields(schema.get("primaryKey")) if f != fields[0]]
-            seen = {
-                (row[fields[0]], tuple(row.get(f, "") for f in others))
-                for row in csv_rows(folder, csv_path(files[table]))
-                if row.get(fields[0])
-            }
-            counts[table] = Counter(theme for theme, _ in seen)
+def theme_chart(package: PackageFolder) -> list[str]:
+    """Records per theme for every table that refers to `themes`, as a text bar chart."""
+    labels, counts = theme_counts(package)
     if not counts:
         return []
-    tables = list(counts)
+    tables = package.tables()
     largest = max((c for counter in counts.values() for c in counter.values()), default=0)
     lines = [
         "## Répartition par thème",
@@ -291,12 +253,12 @@ def theme_chart(folder: Path, schemas: dict[str, dict], files: dict[str, list[st
         "Nombre d'enregistrements rattachés à chaque thème, par table "
         "(un enregistrement peut relever de plusieurs thèmes).",
         "",
-        "| Thème | " + " | ".join(cell(schemas[t].get("title", t)) for t in tables) + " |",
-        "| --- | " + " | ".join("---" for _ in tables) + " |",
+        "| Thème | " + " | ".join(cell(tables[t].schema.get("title", t)) for t in counts) + " |",
+        "| --- | " + " | ".join("---" for _ in counts) + " |",
     ]
-    for theme_id, label in sorted(themes.items(), key=lambda item: item[0]):
+    for theme_id, label in sorted(labels.items(), key=lambda item: item[0]):
         bars = []
-        for table in tables:
+        for table in counts:
             count = counts[table].get(theme_id, 0)
             width = round(BAR_WIDTH * count / largest) if largest else 0
             bars.append(("█" * width + " " if width else "") + number(count))
@@ -304,57 +266,121 @@ def theme_chart(folder: Path, schemas: dict[str, dict], files: dict[str, list[st
     return [*lines, ""]
 
 
-def loading_section(descriptor: dict, tables: list[str]) -> list[str]:
+def code_fields(schemas: dict[str, dict]) -> dict[str, list[str]]:
+    """Text fields whose values are digits (INSEE codes, SIREN, years written as text):
+    a CSV reader that guesses types turns "06" into 6 and a SIREN into a number."""
+    found: dict[str, list[str]] = {}
+    for table, schema in schemas.items():
+        for field in schema.get("fields", []):
+            example = str(field.get("example", ""))
+            if field.get("type", "string") == "string" and example.isdigit():
+                found.setdefault(table, []).append(field["name"])
+    return found
+
+
+def codes_section(schemas: dict[str, dict]) -> list[str]:
+    codes = code_fields(schemas)
+    if not codes:
+        return []
+    table, fields = next(iter(codes.items()))
+    dtypes = ", ".join(f'"{f}": str' for f in fields)
+    lines = [
+        "## Codes : les lire comme du texte",
+        "",
+        "Ces colonnes sont des codes écrits en chiffres (code INSEE d'un territoire, "
+        "SIREN, année écrite comme texte) : un zéro initial compte (« 06 » n'est pas 6). "
+        "Les fichiers Parquet les gardent comme texte ; un lecteur de CSV qui devine les "
+        "types les change en nombres.",
+        "",
+    ]
+    for name, names in codes.items():
+        lines.append(f"- {code(name)} : " + ", ".join(code(f) for f in names))
+    lines += [
+        "",
+        "Pour les lire comme du texte depuis le CSV :",
+        "",
+        "- pandas : `pd.read_csv(..., dtype=str)` pour toutes les colonnes, ou "
+        f"`dtype={{{dtypes}}}` pour {code(table)} ;",
+        "- DuckDB : `read_csv('data/<table>.csv', all_varchar = true)`, ou mieux le "
+        "fichier Parquet ;",
+        '- R : `readr::read_csv("data/<table>.csv", col_types = readr::cols(.default = "c"))` ;',
+        "- tableur (LibreOffice, Excel) : importer le CSV en choisissant le type « Texte » "
+        "pour ces colonnes, plutôt que de l'ouvrir directement.",
+        "",
+    ]
+    return lines
+
+
+def texts_section(schemas: dict[str, dict]) -> list[str]:
+    """How to check the interview answers' offsets against the published page texts."""
+    if "interview_texts" not in schemas or "interview_answers" not in schemas:
+        return []
+    return [
+        "## Vérifier les positions dans les entretiens",
+        "",
+        "La table `interview_texts` publie le texte de chaque page d'entretien. Les "
+        "positions de `interview_answers` (`question_start`, `question_end`, "
+        "`answer_start`, `answer_end`) comptent des caractères dans ce texte, à partir "
+        "de 0, fin exclue : `text[question_start:question_end]` redonne la question, mot "
+        "pour mot. En Python, depuis le dossier du paquet :",
+        "",
+        "```python",
+        "import pandas as pd",
+        "",
+        'texts = pd.read_parquet("data/interview_texts.parquet").set_index("interview_id")',
+        'answers = pd.read_parquet("data/interview_answers.parquet")',
+        "for row in answers.itertuples():",
+        '    text = texts.loc[row.interview_id, "text"]',
+        "    assert text[row.question_start : row.question_end] == row.question",
+        "    assert text[row.answer_start : row.answer_end] == row.answer",
+        "```",
+        "",
+    ]
+
+
+def loading_section(descriptor: dict, tables: list[str], codes: dict[str, list[str]]) -> list[str]:
+    """Examples that run as written from the package folder (tests run each of them)."""
     name = descriptor.get("name", "")
-    first = tables[0] if tables else "table"
+    first = next(iter(codes), tables[0] if tables else "table")
+    dtypes = ", ".join(f'"{f}": str' for f in codes.get(first, []))
+    read_csv = f'pd.read_csv("data/{first}.csv"' + (f", dtype={{{dtypes}}})" if dtypes else ")")
     return [
         "## Charger les données",
         "",
         "Chaque table est fournie en CSV (UTF-8, virgule) et en Parquet (typé). "
-        "Les exemples supposent que le dossier du paquet est le dossier courant.",
+        "Les exemples se lancent depuis le dossier du paquet : celui qu'écrit "
+        f"`ddet-data download {name} --dest {name}`, ou un dossier où l'on a téléchargé "
+        "`datapackage.json`, `data/` et `schemas/`.",
         "",
-        "Python, avec ddet-data (types du schéma : entiers, dates, booléens, catégories) :",
-        "",
-        "```python",
-        "import ddet_data",
-        "",
-        "ddet_data.catalog()  # paquets, tables et descriptions",
-        f'{first} = ddet_data.load("{name}", "{first}")  # DataFrame pandas',
-        f'{first}_arrow = ddet_data.load_arrow("{name}", "{first}")  # table Arrow',
-        "```",
-        "",
-        "Télécharger le paquet depuis data.gouv.fr (empreintes vérifiées) :",
-        "",
-        "```sh",
-        f"ddet-data download {name} --dest {name}",
-        "```",
-        "",
-        "pandas seul :",
+        "pandas :",
         "",
         "```python",
         "import pandas as pd",
         "",
         f'{first} = pd.read_parquet("data/{first}.parquet")',
+        f"{first}_csv = {read_csv}",
         "```",
         "",
         "DuckDB :",
         "",
         "```sql",
         f"SELECT * FROM 'data/{first}.parquet' LIMIT 10;",
-        f"SELECT * FROM read_csv('data/{first}.csv') LIMIT 10;",
+        f"SELECT * FROM read_csv('data/{first}.csv', all_varchar = true) LIMIT 10;",
         "```",
         "",
-        "Frictionless (valider le paquet, lire une table) :",
+        "Python avec ddet-data (types du schéma : entiers, dates, booléens, catégories) :",
+        "",
+        "```python",
+        "import ddet_data",
+        "",
+        f'{first} = ddet_data.load("{name}", "{first}", source=".")  # DataFrame pandas',
+        f'{first}_arrow = ddet_data.load_arrow("{name}", "{first}", source=".")',
+        "```",
+        "",
+        "Frictionless (valider le paquet) :",
         "",
         "```sh",
         "frictionless validate datapackage.json",
-        "```",
-        "",
-        "```python",
-        "from frictionless import Package",
-        "",
-        'package = Package("datapackage.json")',
-        f'rows = package.get_resource("{first}").read_rows()',
         "```",
         "",
     ]
@@ -363,29 +389,30 @@ def loading_section(descriptor: dict, tables: list[str]) -> list[str]:
 # -- the whole document ----------------------------------------------------------------
 
 
-def render_readme(package_dir: Path, *, diagram: bool = True, fields: bool = True) -> str:
-    """README.md of a written package: what it is, licence, citation, loading, tables.
+def repository(package: PackageFolder) -> str | None:
+    """The address of the code and sources: only where the package's descriptor gives one."""
+    return package.descriptor.get("homepage") or None
 
-    `diagram=False` leaves out the Mermaid diagram and `fields=False` the field tables
-    (used to fit the data.gouv.fr description).
-    """
-    folder = Path(package_dir)
-    descriptor, schemas, files = read_package(folder)
-    counts = {
-        table: len(csv_rows(folder, csv_path(paths))) if csv_path(paths) else 0
-        for table, paths in files.items()
-    }
-    homepage = next((s["homepage"] for s in schemas.values() if s.get("homepage")), None)
+
+def table_list(schemas: dict[str, dict], counts: dict[str, int]) -> list[str]:
+    lines = ["| Table | Titre | Lignes | Description |", "| --- | --- | --- | --- |"]
+    for table, schema in schemas.items():
+        lines.append(
+            f"| {code(table)} | {cell(schema.get('title', ''))} | {number(counts[table])} | "
+            f"{cell(schema.get('description', ''))} |"
+        )
+    return [*lines, ""]
+
+
+def summary_table(package: PackageFolder, schemas: dict[str, dict]) -> list[str]:
+    descriptor = package.descriptor
     licences = [
         f"[{lic.get('title') or lic.get('name')}]({lic['path']})"
         if lic.get("path")
         else str(lic.get("title") or lic.get("name"))
         for lic in descriptor.get("licenses", [])
     ]
-    lines = [f"# {descriptor.get('title', descriptor.get('name', ''))}", ""]
-    if descriptor.get("description"):
-        lines += [descriptor["description"].strip(), ""]
-    lines += [
+    lines = [
         "| | |",
         "| --- | --- |",
         f"| Paquet | {code(descriptor.get('name', ''))} |",
@@ -396,69 +423,135 @@ def render_readme(package_dir: Path, *, diagram: bool = True, fields: bool = Tru
     ]
     if descriptor.get("keywords"):
         lines.append(f"| Mots-clés | {cell(', '.join(descriptor['keywords']))} |")
-    if homepage:
-        lines.append(f"| Code et sources | {homepage} |")
-    lines += [
+    if repository(package):
+        lines.append(f"| Code et sources | {repository(package)} |")
+    return [*lines, ""]
+
+
+def row_counts(package: PackageFolder, files: dict[str, list[str]]) -> dict[str, int]:
+    return {
+        table: sum(1 for _ in package.rows(csv_path(paths))) if csv_path(paths) else 0
+        for table, paths in files.items()
+    }
+
+
+def fields_part(schemas, files, counts, fields: bool) -> list[str]:
+    lines = ["## Dictionnaire des données", ""]
+    if fields:
+        for table, schema in schemas.items():
+            lines += table_section(table, schema, files[table], counts[table])
+        return lines
+    return [
+        *lines,
+        "Le dictionnaire complet (chaque champ, son type, sa description, son exemple et "
+        "ses contraintes) est dans le fichier README.md publié avec le jeu de données, et "
+        "chaque schéma dans `schemas/<table>.json`.",
         "",
+    ]
+
+
+def render_readme(package_dir: Path) -> str:
+    """README.md of a written package, for GitHub and the published files: what it is,
+    licence, citation, loading, codes, tables, a Mermaid diagram, every field."""
+    package, schemas, files = read_package(Path(package_dir))
+    descriptor = package.descriptor
+    counts = row_counts(package, files)
+    lines = [f"# {descriptor.get('title', package.name)}", ""]
+    if descriptor.get("description"):
+        lines += [" ".join(descriptor["description"].split()), ""]
+    lines += [
+        *summary_table(package, schemas),
         "Les données sont un paquet [Frictionless Data](https://frictionlessdata.io/) : "
         "`datapackage.json` décrit chaque fichier, son empreinte et son schéma "
         "(`schemas/<table>.json`, au format Table Schema).",
         "",
         "## Citer ce jeu de données",
         "",
-        f"> {citation(descriptor, homepage)}",
+        f"> {citation(descriptor, repository(package))}",
         "",
-        *loading_section(descriptor, list(schemas)),
+        *loading_section(descriptor, list(schemas), code_fields(schemas)),
+        *codes_section(schemas),
+        *texts_section(schemas),
         "## Tables",
         "",
-        "| Table | Titre | Lignes | Description |",
-        "| --- | --- | --- | --- |",
+        *table_list(schemas, counts),
+        "## Schéma relationnel",
+        "",
+        *er_diagram(schemas),
+        "",
+        *theme_chart(package),
+        *fields_part(schemas, files, counts, fields=True),
     ]
-    for table, schema in schemas.items():
-        lines.append(
-            f"| {code(table)} | {cell(schema.get('title', ''))} | {number(counts[table])} | "
-            f"{cell(schema.get('description', ''))} |"
-        )
-    lines.append("")
-    if diagram:
-        lines += ["## Schéma relationnel", "", *er_diagram(schemas), ""]
-    lines += theme_chart(folder, schemas, files)
-    if fields:
-        lines += ["## Dictionnaire des données", ""]
-        for table, schema in schemas.items():
-            lines += table_section(table, schema, files[table], counts[table])
-    else:
-        lines += [
-            "## Dictionnaire des données",
-            "",
-            "Le dictionnaire complet (chaque champ, son type, sa description, son exemple "
-            "et ses contraintes) est dans le fichier README.md publié avec le jeu de "
-            "données, et chaque schéma dans `schemas/<table>.json`.",
-            "",
-        ]
     return "\n".join(lines).rstrip() + "\n"
 
 
+def picture(package: PackageFolder, relative: str, text: str) -> list[str]:
+    """An image shown from the description. Its address is known only once the file is
+    uploaded: `{{resource:<marker>}}` stands for it (the marker is the file's path), and
+    publishing puts the resource's stable URL in its place."""
+    if not (package.path / relative).is_file():
+        return []
+    return [f"![{text}]({{{{resource:{relative}}}}})", ""]
+
+
+def render_description_short(package_dir: Path) -> str:
+    """At most 200 characters for data.gouv.fr: the description's first sentence."""
+    descriptor = PackageFolder(Path(package_dir), DocsError).descriptor
+    text = " ".join(str(descriptor.get("description", "")).split())
+    first = text.split(". ", 1)[0].rstrip(".") + "."
+    if len(first) <= SHORT_LIMIT:
+        return first
+    return first[: SHORT_LIMIT - 1].rsplit(" ", 1)[0] + "…"
+
+
 def render_description(package_dir: Path, limit: int = DESCRIPTION_LIMIT) -> str:
-    """The data.gouv.fr description: the README without Mermaid (not drawn there), the
-    latest changelog entry, and no more than `limit` characters.
+    """The data.gouv.fr description, for its Markdown (GitHub-flavoured, one newline is a
+    line break, headings demoted, no Mermaid): what the data is for first (the page shows
+    the title above it), pictures instead of the diagram, the latest changelog entry, and
+    no more than `limit` characters.
     """
-    folder = Path(package_dir)
-    changelog = folder / "CHANGELOG.md"
+    package, schemas, files = read_package(Path(package_dir))
+    descriptor = package.descriptor
+    counts = row_counts(package, files)
+    changelog = package.path / "CHANGELOG.md"
     entry = latest_entry(changelog.read_text(encoding="utf-8")) if changelog.is_file() else None
     news = []
     if entry:
         version, _, body = entry.partition("\n")
         news = [
-            "",
             f"## Dernière version : {version.removeprefix('## ').strip()}",
-            body.rstrip(),
+            body.strip(),
             "",
             "L'historique complet est dans le fichier CHANGELOG.md publié avec le jeu de données.",
+            "",
         ]
+    head = [" ".join(str(descriptor.get("description", "")).split()), ""]
+    head += [
+        *summary_table(package, schemas),
+        "## Tables et clés",
+        "",
+        *picture(
+            package,
+            TABLES_PICTURE,
+            "Les tables du paquet, leurs clés et les renvois entre tables",
+        ),
+        *table_list(schemas, counts),
+    ]
+    themes = picture(package, THEMES_PICTURE, "Nombre d'enregistrements par thème et par table")
+    if themes:
+        head += ["## Répartition par thème", "", *themes]
+    head += [
+        *codes_section(schemas),
+        *texts_section(schemas),
+        *loading_section(descriptor, list(schemas), code_fields(schemas)),
+        "## Citer ce jeu de données",
+        "",
+        f"> {citation(descriptor, repository(package))}",
+        "",
+        *news,
+    ]
     for fields in (True, False):
-        text = render_readme(folder, diagram=False, fields=fields).rstrip() + "\n"
-        text += "\n".join(news) + ("\n" if news else "")
+        text = "\n".join([*head, *fields_part(schemas, files, counts, fields)]).rstrip() + "\n"
         if len(text) <= limit:
             return text
     note = "\n\n(Description tronquée : voir le fichier README.md publié avec le jeu de données.)\n"
@@ -466,7 +559,8 @@ def render_description(package_dir: Path, limit: int = DESCRIPTION_LIMIT) -> str
 
 
 def write_readme(package_dir: Path) -> Path:
-    """Write README.md into the package folder and return its path."""
+    """Draw the pictures, then write README.md into the package folder; its path."""
+    draw_pictures(Path(package_dir))
     path = Path(package_dir) / "README.md"
     path.write_text(render_readme(package_dir), encoding="utf-8")
     return path

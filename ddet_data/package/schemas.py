@@ -20,8 +20,6 @@ REQUIRED_METADATA = (
     "description",
     "version",
     "contributors",
-    "homepage",
-    "path",
     "created",
     "lastModified",
 )

@@ -58,7 +58,13 @@ PAGE_NAMES = ("page.txt", *(f"page{suffix}" for suffix in HTML_SUFFIXES))
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL = re.compile(r"^https?://\S+$")
-TABLES = ("interviews", "interview_participants", "interview_answers", "interview_themes")
+TABLES = (
+    "interviews",
+    "interview_participants",
+    "interview_answers",
+    "interview_themes",
+    "interview_texts",
+)
 
 __all__ = ["ParsedInterview", "Person", "load_interviews", "load_people", "parse_interview"]
 
@@ -181,6 +187,8 @@ def read_interview(folder, people, themes, organization_ids, issue_numbers) -> d
         ),
         "interview_answers": answer_rows(interview_id, parsed),
         "interview_themes": theme_rows_of(interview_id, entry, path, parsed, themes),
+        # The text the answers' offsets count in, so that anyone can check them.
+        "interview_texts": [{"interview_id": interview_id, "text": parsed.page.text}],
     }
 
 

@@ -19,11 +19,16 @@ def get(url: str, key: str | None = None):
 def test_sandbox_is_seeded(sandbox):
     assert status(sandbox.state_dir) == sandbox
     me = get(f"{sandbox.url}/me/", sandbox.api_key)
-    assert [org["id"] for org in me["organizations"]] == [sandbox.organization]
+    # Other tests may create organizations of their own (test_quality does).
+    assert sandbox.organization in [org["id"] for org in me["organizations"]]
     other = get(f"{sandbox.url}/me/", sandbox.other_api_key)
     assert other["organizations"] == []
+    # Seeded like the platform: its licences, its geographic levels, the France zone.
     licences = {licence["id"] for licence in get(f"{sandbox.url}/datasets/licenses/")}
-    assert "lov2" in licences
+    assert {"lov2", "odc-odbl", "cc-by", "fr-lo", "notspecified"} <= licences
+    assert len(licences) == 12
+    levels = {level["id"] for level in get(f"{sandbox.url}/spatial/granularities/")}
+    assert {"country", "fr:region", "fr:departement", "fr:commune"} <= levels
     assert {"parquet", "csv"} <= set(get(f"{sandbox.url}/datasets/extensions/"))
 
 

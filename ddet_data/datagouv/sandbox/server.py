@@ -28,21 +28,40 @@ from pathlib import Path
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 STATS_PATH = "/_sandbox/stats"
 
+# The licences of data.gouv.fr (`GET /api/1/datasets/licenses/`), ids and titles as the
+# platform shows them; an address only where it is known.
 LICENSES = [
     {
         "id": "lov2",
         "title": "Licence Ouverte / Open Licence version 2.0",
         "url": "https://www.etalab.gouv.fr/licence-ouverte-open-licence",
-        "alternate_titles": ["Etalab Licence Ouverte 2.0"],
+        "alternate_titles": ["Etalab Licence Ouverte 2.0", "Licence Ouverte v2.0", "etalab-2.0"],
     },
+    {"id": "fr-lo", "title": "Licence Ouverte / Open Licence"},
     {
         "id": "odc-odbl",
         "title": "Open Data Commons Open Database License (ODbL)",
         "url": "https://opendatacommons.org/licenses/odbl/summary/",
     },
+    {"id": "odc-by", "title": "Open Data Commons Attribution License"},
+    {"id": "odc-pddl", "title": "Open Data Commons Public Domain Dedication and Licence (PDDL)"},
+    {"id": "cc-by", "title": "Creative Commons Attribution"},
+    {"id": "cc-by-sa", "title": "Creative Commons Attribution Share-Alike"},
+    {"id": "cc-zero", "title": "Creative Commons CCZero"},
+    {"id": "other-at", "title": "Other (Attribution)"},
+    {"id": "other-open", "title": "Other (Open)"},
+    {"id": "other-pd", "title": "Other (Public Domain)"},
     {"id": "notspecified", "title": "License Not Specified"},
 ]
-
+# The platform's geographic levels (ids, names and admin levels of etalab/geozones, which
+# `udata spatial load` reads): a dataset's spatial granularity must be one of them.
+# France is the one zone seeded.
+GEO_LEVELS = [
+    ("country", "Country", 20),
+    ("fr:region", "French region", 40),
+    ("fr:departement", "French county", 60),
+    ("fr:commune", "French town", 80),
+]
 
 class WriteCounter:
     """WSGI middleware: counts handled write requests and serves them as JSON."""
@@ -112,7 +131,7 @@ def write_settings(path: Path, root: Path) -> None:
 
 
 def seed(organization_name: str) -> dict:
-    """Create the licences, the publisher (admin of the organization) and an outsider."""
+    """Create the licences, the zones, the publisher (admin of the organization) and an outsider."""
     from udata.core.api_token.models import ApiToken
     from udata.core.dataset.models import License
     from udata.core.organization.models import Member, Organization
@@ -122,7 +141,8 @@ def seed(organization_name: str) -> dict:
     for licence in LICENSES:
         License(active=True, **licence).save()
     # data.gouv.fr's own identifiers for France, so the same settings work on both.
-    GeoLevel(id="country", name="Pays", admin_level=10).save()
+    for level, name, admin_level in GEO_LEVELS:
+        GeoLevel(id=level, name=name, admin_level=admin_level).save()
     GeoZone(id="country:fr", slug="france", name="France", code="fr", level="country").save()
     now = datetime.now(UTC)
     publisher = User(
