@@ -2,6 +2,7 @@
 
 The build writes into a temporary folder beside datapackages/, validates what it wrote,
 and only then swaps it in, so a failed build leaves the previous packages untouched.
+Each package's version and changelog follow from its last release (package/releases.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BuildError
-from .package.dictionary import write_docs
+from .package.dictionary import write_readme
+from .package.releases import Release, base_folder, finish_release
 from .package.schemas import load_schemas
 from .package.writer import write_package
 from .project import Project, load_specs
@@ -29,6 +31,7 @@ from .validate.report import error_rows
 @dataclass(frozen=True)
 class BuildResult:
     packages: dict[str, dict[str, int]]  # package -> table -> row count
+    releases: dict[str, Release]  # package -> its version and the changes since the base
 
 
 def collect_tables(project: Project) -> dict[str, list[dict]]:
@@ -44,6 +47,11 @@ def collect_tables(project: Project) -> dict[str, list[dict]]:
         themes,
         organization_ids={row["organization_id"] for row in opsn["organizations"]},
         issue_numbers={row["issue_number"] for row in issues["issues"]},
+        declared_by={
+            row["organization_id"]: row["interview_id"]
+            for row in opsn["organizations"]
+            if row["interview_id"]
+        },
     )
     return {
         **opsn,
@@ -59,19 +67,35 @@ def write_packages(project: Project, folder: Path) -> BuildResult:
     specs = load_specs(project)
     tables = collect_tables(project)
     counts = {}
+    releases = {}
     targets = []
-    for spec in specs.values():
-        schemas = load_schemas(project.schemas, spec.tables)
-        unknown = set(spec.tables) - set(tables)
-        if unknown:
-            raise BuildError(f"package {spec.name}: no source produces table(s) {sorted(unknown)}")
-        package_dir = folder / spec.name
-        write_package(package_dir, spec, tables, schemas)
-        # Version, CHANGELOG.md and README.md follow from comparing with the committed package.
-        write_docs(package_dir, project.datapackages / spec.name)
-        descriptor = read_json(package_dir / "datapackage.json")
-        counts[spec.name] = {table: len(tables[table]) for table in spec.tables}
-        targets.append(Target(resolve_schemas(descriptor, package_dir), package_dir))
+    scratch = Path(tempfile.mkdtemp(prefix=".base-", dir=folder.parent))
+    try:
+        for spec in specs.values():
+            package_dir = folder / spec.name
+            write_package_of(project, spec, tables, package_dir)
+            base_dir, base = base_folder(project.root, spec.name, scratch)
+            releases[spec.name] = finish_release(package_dir, base_dir, base)
+            write_readme(package_dir)
+            descriptor = read_json(package_dir / "datapackage.json")
+            counts[spec.name] = {table: len(tables[table]) for table in spec.tables}
+            targets.append(Target(resolve_schemas(descriptor, package_dir), package_dir))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    check_built(project, targets)
+    return BuildResult(counts, releases)
+
+
+def write_package_of(project: Project, spec, tables: dict[str, list[dict]], package_dir: Path):
+    schemas = load_schemas(project.schemas, spec.tables)
+    unknown = set(spec.tables) - set(tables)
+    if unknown:
+        raise BuildError(f"package {spec.name}: no source produces table(s) {sorted(unknown)}")
+    write_package(package_dir, spec, tables, schemas)
+
+
+def check_built(project: Project, targets: list) -> None:
+    """The safety net behind the sources' own checks: validate what was written."""
     report = validate_targets(targets, engine="frictionless", sources_root=project.sources)
     if not report["valid"]:
         first = error_rows(report)[:5]
@@ -79,7 +103,6 @@ def write_packages(project: Project, folder: Path) -> BuildResult:
             f"{table} row {row} field {field}: {message}" for table, row, field, _, message in first
         )
         raise BuildError(f"the built data is invalid ({report['stats']['errors']} errors): {lines}")
-    return BuildResult(counts)
 
 
 def build(project: Project) -> BuildResult:
