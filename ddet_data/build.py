@@ -8,12 +8,13 @@ Each package's version and changelog follow from its last release (package/relea
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import BuildError
+from .errors import BuildError, SourceError
 from .package.dictionary import write_readme
 from .package.releases import Release, base_folder, finish_release
 from .package.schemas import load_schemas
@@ -24,6 +25,7 @@ from .sources.issues import load_issues
 from .sources.opsn import load_opsn
 from .sources.themes import detect_themes, load_themes, theme_rows
 from .text.jsonio import read_json
+from .text.yamlio import read_text
 from .validate import Target, resolve_schemas, validate_targets
 from .validate.report import error_rows
 
@@ -34,9 +36,34 @@ class BuildResult:
     releases: dict[str, Release]  # package -> its version and the changes since the base
 
 
+TODO_VALUE = re.compile(r"^\s*(?:-\s+)?([\w-]+):\s+TODO\b|^\s*-\s+TODO\b")
+
+
+def check_drafts_settled(sources: Path) -> None:
+    """Refuse a build while a draft's TODO values are left, listing every one of them."""
+    left = []
+    for path in sorted(sources.rglob("*.y*ml")):
+        for number, line in enumerate(read_text(path).splitlines(), start=1):
+            found = TODO_VALUE.match(line)
+            if found:
+                left.append((path, number, found.group(1) or "item"))
+    if left:
+        path, line, key = left[0]
+        others = ", ".join(f"{p.relative_to(sources.parent)}:{n} {k}" for p, n, k in left[1:])
+        raise SourceError(
+            f"{key} is still TODO: fill it in"
+            + (f" (also left: {others})" if others else "")
+            + " (see README, 'Sources')",
+            path,
+            line,
+        )
+
+
 def collect_tables(project: Project) -> dict[str, list[dict]]:
     """Every table's rows, read from sources/ (raises SourceError at the first bad input)."""
     sources = project.sources
+    if sources.is_dir():
+        check_drafts_settled(sources)
     themes = load_themes(sources / "themes.yaml")
     opsn = load_opsn(sources / "opsn", sources)
     issues = load_issues(sources / "issues", set(themes), lambda text: detect_themes(text, themes))

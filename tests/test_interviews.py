@@ -134,7 +134,8 @@ YAML = "sources/interviews/emmanuel-vive-declic/interview.yaml"
          rf"{YAML}:9: question_count is 4 but the page now gives 3 questions"),
         ("url: https://old", "url: old", rf"{YAML}:3: url 'old\.infhotep\.com/\S+' has no scheme: "
          r"write 'https://old\.infhotep\.com/"),
-        ("url: https://old", "url: ftp://old", rf"{YAML}:3: url 'ftp://\S+' is not an http\(s\) address"),
+        ("url: https://old", "url: ftp://old",
+         rf"{YAML}:3: url 'ftp://\S+' is not an http\(s\) address"),
         ("issue_number: null", "issue_number: 7", rf"{YAML}:6: unknown issue_number 7"),
     ],
 )  # fmt: skip

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ..themes import fold
+from ...text.fields import slugify as slug_of_folded
+from ...text.normalize import fold
 
 UPPER = "A-ZÀ-ÖØ-Þ"
 LOWER = "a-zà-öø-ÿœ"
@@ -62,7 +63,6 @@ GENERIC_ORGANIZATION_WORDS = {
     "groupement", "le", "la", "les", "l", "de", "du", "des", "d", "operateur", "public",
 }  # fmt: skip
 DETERMINERS = {"cette", "ce", "cet", "ces", "son", "sa", "ses", "notre", "nos", "votre", "leur"}
-SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class FoundParticipant:
 
 
 def slugify(text: str) -> str:
-    return SLUG_JUNK.sub("-", fold(text)).strip("-")
+    return slug_of_folded(fold(text))
 
 
 def find_participants(
