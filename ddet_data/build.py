@@ -39,10 +39,15 @@ class BuildResult:
 TODO_VALUE = re.compile(r"^\s*(?:-\s+)?([\w-]+):\s+TODO\b|^\s*-\s+TODO\b")
 
 
-def check_drafts_settled(sources: Path) -> None:
-    """Refuse a build while a draft's TODO values are left, listing every one of them."""
+def check_source_files(sources: Path) -> None:
+    """Refuse a `.yml` file the build would not read, and a build while a draft's TODO
+    values are left (listing every one of them)."""
     left = []
     for path in sorted(sources.rglob("*.y*ml")):
+        if path.suffix == ".yml" and path.parent != sources / "issues":
+            raise SourceError(
+                f"the build reads {path.stem}.yaml here, not .yml: rename the file", path
+            )
         for number, line in enumerate(read_text(path).splitlines(), start=1):
             found = TODO_VALUE.match(line)
             if found:
@@ -63,7 +68,7 @@ def collect_tables(project: Project) -> dict[str, list[dict]]:
     """Every table's rows, read from sources/ (raises SourceError at the first bad input)."""
     sources = project.sources
     if sources.is_dir():
-        check_drafts_settled(sources)
+        check_source_files(sources)
     themes = load_themes(sources / "themes.yaml")
     opsn = load_opsn(sources / "opsn", sources)
     issues = load_issues(sources / "issues", set(themes), lambda text: detect_themes(text, themes))

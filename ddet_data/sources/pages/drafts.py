@@ -22,7 +22,7 @@ from ...errors import DraftExists, SourceError
 from ...text.fields import SLUG
 from ...text.yamlio import load_yaml
 from .interview import ParsedInterview, parse_interview
-from .participants import FoundParticipant, core_name, slugify, split_acronym
+from .participants import FoundParticipant, core_name, names_in, slugify, split_acronym
 
 TODO = "TODO"  # a value a person must decide; the build lists those left
 ORGANIZATION_KINDS = "opsn, federation, consultancy, public_body, other"
@@ -125,6 +125,13 @@ def draft_warnings(parsed: ParsedInterview, new_people: dict, new_organizations:
         warnings.append("no interviewee found: list the participants by hand")
     if not any(p.role == "interviewer" for p in parsed.participants):
         warnings.append("no interviewer found: add them if the page names one")
+    taking_part = {p.person_id for p in parsed.participants}
+    for name in dict.fromkeys(m.group(0) for m in names_in(parsed.introduction or "")):
+        if slugify(name) not in taking_part:
+            warnings.append(
+                f"{name} is named in the introduction but not as a participant: "
+                "add them if they take part"
+            )
     for p in parsed.participants:
         if not p.job_title:
             warnings.append(f"no job title found for {p.name}: copy it from the page")
