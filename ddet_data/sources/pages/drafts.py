@@ -144,6 +144,26 @@ def draft_warnings(parsed: ParsedInterview, new_people: dict, new_organizations:
             f"organization {p.organization!r} (of {p.name}) is not in "
             f"sources/opsn/organizations.yaml: drafted as {organization_id!r}, its kind is TODO"
         )
+    roles: dict[str, set[str]] = {}
+    for p in parsed.participants:
+        roles.setdefault(p.name, set()).add(p.role)
+    for name, held in roles.items():
+        if len(held) > 1:
+            warnings.append(f"{name} was found both as interviewer and as interviewee: keep one")
+    for pair in parsed.pairs:
+        joined = [line for line in pair.question.splitlines() if line.rstrip().endswith("?")]
+        if len(joined) > 1:
+            warnings.append(
+                f"question {pair.position} joins {len(joined)} paragraphs ending with '?': "
+                "an answer ending with '?' may have been read as a question, so the count "
+                "may be low"
+            )
+        asked = [line for line in pair.answer.splitlines() if line.rstrip().endswith("?")]
+        if asked:
+            warnings.append(
+                f"answer {pair.position} holds a line ending with '?' ({asked[0].strip()[:60]!r}): "
+                "a question may have been read as part of an answer, so the count may be low"
+            )
     if len(parsed.pairs) < 2:
         warnings.append(
             f"only {len(parsed.pairs)} question(s) found: check the page's questions "
