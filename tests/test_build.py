@@ -14,6 +14,7 @@ from ddet_data.cli.main import cli
 from ddet_data.project import Project
 
 ROOT = Path(__file__).parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,8 @@ def project(tmp_path):
 
 
 def copy_inputs(root: Path) -> None:
-    for folder in ("sources", "schemas"):
-        shutil.copytree(ROOT / folder, root / folder)
+    shutil.copytree(FIXTURE / "sources", root / "sources")
+    shutil.copytree(ROOT / "schemas", root / "schemas")
 
 
 def tree_bytes(folder: Path) -> dict[str, bytes]:

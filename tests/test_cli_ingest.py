@@ -13,7 +13,8 @@ from ddet_data.sources.interviews import load_interviews, load_people
 from ddet_data.sources.themes import load_themes
 
 ROOT = Path(__file__).parent.parent
-SEED = ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
+SEED = FIXTURE / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
 FIXTURES = Path(__file__).parent / "fixtures" / "interviews"
 
 if "ingest" not in cli.commands:  # registered by cli.py; kept explicit for this test
@@ -23,7 +24,7 @@ if "ingest" not in cli.commands:  # registered by cli.py; kept explicit for this
 @pytest.fixture
 def project(tmp_path):
     (tmp_path / "sources" / "opsn").mkdir(parents=True)
-    shutil.copy(ROOT / "sources" / "opsn" / "organizations.yaml", tmp_path / "sources" / "opsn")
+    shutil.copy(FIXTURE / "sources" / "opsn" / "organizations.yaml", tmp_path / "sources" / "opsn")
     return tmp_path
 
 
@@ -54,11 +55,11 @@ def test_ingest_writes_the_folder_and_a_draft_that_builds_once_checked(project):
     assert (folder / "page.txt").read_bytes() == SEED.read_bytes()
     draft = (folder / "interview.yaml").read_text(encoding="utf-8")
     assert "question_count: 3" in draft and "organization: declic" in draft
-    shutil.copy(ROOT / "sources" / "people.yaml", project / "sources" / "people.yaml")
+    shutil.copy(FIXTURE / "sources" / "people.yaml", project / "sources" / "people.yaml")
     tables = load_interviews(
         project / "sources" / "interviews",
         load_people(project / "sources" / "people.yaml"),
-        load_themes(ROOT / "sources" / "themes.yaml"),
+        load_themes(FIXTURE / "sources" / "themes.yaml"),
         {"adico", "declic", "infhotep"},
     )
     assert tables["interviews"][0]["url"] == url

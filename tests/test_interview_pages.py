@@ -10,7 +10,8 @@ from ddet_data.errors import SourceError
 from ddet_data.sources.pages.interview import parse_interview
 
 ROOT = Path(__file__).parent.parent
-SEED = ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
+SEED = FIXTURE / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
 FIXTURES = Path(__file__).parent / "fixtures" / "interviews"
 
 

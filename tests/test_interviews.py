@@ -11,7 +11,8 @@ from ddet_data.sources.interviews import load_interviews, load_people, people_ro
 from ddet_data.sources.themes import load_themes
 
 ROOT = Path(__file__).parent.parent
-SOURCES = ROOT / "sources"
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
+SOURCES = FIXTURE / "sources"
 ORGANIZATIONS = {"adico", "declic", "infhotep"}
 SEED_THEMES = {
     "open-data", "rgpd", "cybersecurite", "inclusion-numerique", "accessibilite-numerique",
@@ -127,11 +128,14 @@ YAML = "sources/interviews/emmanuel-vive-declic/interview.yaml"
         ("published_on: null", "published_on: 2021-03",
          rf"{YAML}:4: invalid date '2021-03' for published_on \(expected YYYY-MM-DD\)"),
         ("role: interviewer", "role: interviewr",
-         rf"{YAML}:13: role must be one of interviewer, interviewee, not 'interviewr' "
+         rf"{YAML}:13: role 'interviewr' is not one of interviewer, interviewee "
          r"\(did you mean 'interviewer'\?\)"),
         ("question_count: 3", "question_count: 4",
          rf"{YAML}:9: question_count is 4 but the page now gives 3 questions"),
-        ("url: https://old", "url: old", rf"{YAML}:3: url must be the page's web address"),
+        ("url: https://old", "url: old", rf"{YAML}:3: url 'old\.infhotep\.com/\S+' has no scheme: "
+         r"write 'https://old\.infhotep\.com/"),
+        ("url: https://old", "url: ftp://old",
+         rf"{YAML}:3: url 'ftp://\S+' is not an http\(s\) address"),
         ("issue_number: null", "issue_number: 7", rf"{YAML}:6: unknown issue_number 7"),
     ],
 )  # fmt: skip

@@ -128,7 +128,7 @@ def test_the_documented_example_builds_with_the_real_vocabulary(tmp_path):
     """The README points at the fixture as the format's example: it must use real themes."""
     from ddet_data.sources.themes import detect_themes, load_themes
 
-    themes = load_themes(Path(__file__).parent.parent / "sources" / "themes.yaml")
+    themes = load_themes(Path(__file__).parent / "fixtures" / "project" / "sources" / "themes.yaml")
     shutil.copy(FIXTURE, tmp_path / "12.yaml")
     tables = load_issues(tmp_path, set(themes), lambda text: detect_themes(text, themes))
     assert {row["theme_id"] for row in tables["item_themes"]} >= {

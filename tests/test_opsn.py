@@ -10,11 +10,13 @@ import pytest
 
 from ddet_data.errors import EXIT_INVALID, SourceError
 from ddet_data.sources import opsn
-from ddet_data.sources.opsn import load_opsn, normalize_quote
+from ddet_data.sources.opsn import load_opsn
+from ddet_data.text.normalize import same_typography as normalize_quote
 
 ROOT = Path(__file__).parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "opsn"
-RESEARCH = ROOT / "sources" / "research" / "opsn_facts.csv"
+PROJECT = Path(__file__).parent / "fixtures" / "project"
+RESEARCH = PROJECT / "sources" / "research" / "opsn_facts.csv"
 INTERVIEW_URL = "https://old.infhotep.com/interview-de-emmanuel-vive-ddet"
 
 
@@ -34,7 +36,7 @@ def load(root):
 
 @pytest.fixture(scope="module")
 def repository():
-    return load_opsn(ROOT / "sources" / "opsn", ROOT / "sources")
+    return load_opsn(PROJECT / "sources" / "opsn", PROJECT / "sources")
 
 
 @pytest.fixture(scope="module")
@@ -485,7 +487,7 @@ def test_numbers_are_in_their_value_text(repository):
 
 
 def test_the_interview_facts_quote_the_held_page(repository):
-    page = (ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt").read_text(
+    page = (PROJECT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt").read_text(
         encoding="utf-8"
     )
     sources = {row["source_id"]: row for row in repository["sources"]}

@@ -11,8 +11,9 @@ from ddet_data.sources.pages.interview import parse_interview
 from ddet_data.sources.themes import Theme, detect_themes, fold, load_themes, theme_rows
 
 ROOT = Path(__file__).parent.parent
-VOCABULARY = ROOT / "sources" / "themes.yaml"
-SEED = ROOT / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
+FIXTURE = ROOT / "tests" / "fixtures" / "project"
+VOCABULARY = FIXTURE / "sources" / "themes.yaml"
+SEED = FIXTURE / "sources" / "interviews" / "emmanuel-vive-declic" / "page.txt"
 SEED_THEMES = [
     "open-data", "rgpd", "cybersecurite", "inclusion-numerique", "accessibilite-numerique",
     "sobriete-numerique", "smart-city",

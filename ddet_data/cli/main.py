@@ -39,6 +39,7 @@ Example:
 # for publishing's imports (urllib, http.client, ssl: ~40 ms of every run).
 LAZY_COMMANDS = {
     "ingest": "ingest",
+    "new": "new",
     "plan": "publish",
     "publish": "publish",
     "sandbox": "sandbox",
@@ -124,8 +125,35 @@ def build(ctx: click.Context, check: bool) -> None:
         return
     result = build_packages(project)
     for package, tables in result.packages.items():
-        rows = sum(tables.values())
-        click.echo(f"built datapackages/{package}: {len(tables)} tables, {rows} rows")
+        for line in release_lines(result.releases[package], tables):
+            click.echo(line)
+
+
+def release_lines(release, tables: dict[str, int]) -> list[str]:
+    """`opsn 1.0.0 -> 1.1.0 (minor since releases/opsn)`, then one line per changed table."""
+    from ..package.changelog import MAJOR, MINOR, PATCH
+
+    level = {MAJOR: "major", MINOR: "minor", PATCH: "patch"}.get(release.changes.level)
+    rows = sum(tables.values())
+    if release.base_version is None:
+        head = f"{release.package} {release.version} (first version: no release to compare with)"
+    elif release.version == release.base_version:
+        head = f"{release.package} {release.version} (unchanged since {release.base})"
+    else:
+        head = (
+            f"{release.package} {release.base_version} -> {release.version} "
+            f"({level} since {release.base})"
+        )
+    lines = [f"{head}: {len(tables)} tables, {rows} rows"]
+    for table, found in release.changes.tables.items():
+        if release.base_version is None or not (
+            found.added or found.removed or found.changed or found.schema
+        ):
+            continue
+        counts = f"+{len(found.added)} -{len(found.removed)} ~{len(found.changed)} rows"
+        schema = f", schema: {'; '.join(c.text for c in found.schema)}" if found.schema else ""
+        lines.append(f"  {table}: {counts}{schema}")
+    return lines
 
 
 @cli.command(epilog=EPILOG_VALIDATE)

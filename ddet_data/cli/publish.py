@@ -158,6 +158,19 @@ def publish(
         ctx.exit(1)
     for applied in result.applied:
         click.echo(f"{applied.package}: {applied.dataset_url} ({applied.writes} writes, verified)")
+    if resolved.name not in REHEARSALS:
+        from ..package.reader import PackageFolder
+        from ..package.releases import record_release
+
+        published = {applied.package for applied in result.applied}
+        for package in (PackageFolder(path) for path in paths):
+            if package.name in published:
+                kept = record_release(project_root(ctx), package.path)
+                click.echo(f"recorded the release in {kept}: commit it")
+
+
+# Publishing to these is a rehearsal: the next build's base stays the last real release.
+REHEARSALS = ("sandbox", "demo")
 
 
 def register(group: click.Group) -> None:

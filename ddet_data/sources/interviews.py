@@ -36,6 +36,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
+from ..text.fields import (
+    SLUG,
+    choice,
+    optional_text,
+    required_text,
+    required_url,
+    slug,
+    text_list,
+)
+from ..text.normalize import same_typography
 from ..text.yamlio import check_keys, did_you_mean, load_yaml
 from .pages.interview import ParsedInterview, parse_interview
 from .pages.paragraphs import HTML_SUFFIXES
@@ -55,9 +65,7 @@ PERSON_KEYS = ("id", "name")
 ROLES = ("interviewer", "interviewee")
 LANGUAGES = ("fr", "en")
 PAGE_NAMES = ("page.txt", *(f"page{suffix}" for suffix in HTML_SUFFIXES))
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-URL = re.compile(r"^https?://\S+$")
 TABLES = (
     "interviews",
     "interview_participants",
@@ -86,16 +94,14 @@ def load_people(path: Path) -> dict[str, Person]:
     people: dict[str, Person] = {}
     for entry in entries:
         check_keys(entry, path, PERSON_KEYS, what="person")
-        person_id = check_slug(entry, "id", path, "person id")
+        person_id = slug(entry, "id", path, "person id")
         if person_id in people:
             raise SourceError(
                 f"duplicate person id {person_id!r} (first at line {people[person_id].line})",
                 path,
                 entry.line_of("id"),
             )
-        name = entry["name"]
-        if not isinstance(name, str) or not name.strip():
-            raise SourceError("name must be a non-empty text", path, entry.line_of("name"))
+        name = required_text(entry, "name", path)
         people[person_id] = Person(person_id, name.strip(), entry.line)
     return people
 
@@ -111,10 +117,13 @@ def load_interviews(
     themes: dict[str, Theme],
     organization_ids: set[str],
     issue_numbers: set[int] | None = None,
+    declared_by: dict[str, str] | None = None,
 ) -> dict[str, list[dict]]:
     """Rows of the four interview tables, one folder per interview, pages parsed afresh.
 
     `issue_numbers`, when given, checks each interview's issue_number at its line.
+    `declared_by` maps an organization known only from an interview to that interview:
+    there, each participant's job title for it must appear in the page.
     """
     tables: dict[str, list[dict]] = {table: [] for table in TABLES}
     if not interviews_dir.is_dir():
@@ -122,7 +131,9 @@ def load_interviews(
     for folder in sorted(p for p in interviews_dir.iterdir() if p.is_dir()):
         if folder.name.startswith("."):
             continue
-        rows = read_interview(folder, people, themes, organization_ids, issue_numbers)
+        rows = read_interview(
+            folder, people, themes, organization_ids, issue_numbers, declared_by or {}
+        )
         for table in TABLES:
             tables[table] += rows[table]
     return tables
@@ -142,7 +153,7 @@ def page_of(folder: Path) -> Path:
     return pages[0]
 
 
-def read_interview(folder, people, themes, organization_ids, issue_numbers) -> dict:
+def read_interview(folder, people, themes, organization_ids, issue_numbers, declared_by) -> dict:
     interview_id = folder.name
     if not SLUG.match(interview_id):
         raise SourceError(
@@ -169,17 +180,18 @@ def read_interview(folder, people, themes, organization_ids, issue_numbers) -> d
     interview = {
         "interview_id": interview_id,
         "title": optional_text(entry, "title", path),
-        "url": read_url(entry, path),
+        "url": required_url(entry, "url", path),
         "published_on": read_date(entry, path),
         "published_on_note": optional_text(entry, "published_on_note", path),
         "issue_number": read_issue(entry, path, issue_numbers),
-        "language": read_choice(entry, "language", LANGUAGES, path),
+        "language": choice(entry, "language", LANGUAGES, path),
         "introduction": parsed.introduction or None,
         "question_count": len(parsed.pairs),
         "source_path": f"{folder.parent.parent.name}/{folder.parent.name}/{folder.name}/"
         f"{page_path.name}",
         "source_sha256": hashlib.sha256(page_path.read_bytes()).hexdigest(),
     }
+    check_declared(interview_id, entry, path, parsed, declared_by)
     return {
         "interviews": [interview],
         "interview_participants": participant_rows(
@@ -210,7 +222,7 @@ def participant_rows(interview_id, entry, path, people, organization_ids) -> lis
             "organization",
             "sources/opsn/organizations.yaml",
         )
-        role = read_choice(participant, "role", ROLES, path)
+        role = choice(participant, "role", ROLES, path)
         if roles.setdefault(person, role) != role:
             raise SourceError(
                 f"{person!r} cannot be both {roles[person]} and {role} in one interview",
@@ -238,6 +250,31 @@ def participant_rows(interview_id, entry, path, people, organization_ids) -> lis
             "no participant has role 'interviewee'", path, entry.line_of("participants")
         )
     return rows
+
+
+def check_declared(interview_id, entry, path, parsed: ParsedInterview, declared_by) -> None:
+    """Job titles held at an organization this interview declares must appear in its page."""
+    text = same_typography(parsed.page.text).casefold()
+    for participant in entry["participants"]:
+        if declared_by.get(participant["organization"]) != interview_id:
+            continue
+        job_title = participant.get("job_title")
+        line = participant.line_of("job_title")
+        if not isinstance(job_title, str) or not job_title.strip():
+            raise SourceError(
+                f"organization {participant['organization']!r} is declared by this interview: "
+                "give the job_title as the page writes it",
+                path,
+                participant.line,
+            )
+        if same_typography(job_title).casefold() not in text:
+            raise SourceError(
+                f"job title {job_title!r} does not appear in the page; organization "
+                f"{participant['organization']!r} is declared by this interview, so copy the "
+                "job title from the page",
+                path,
+                line,
+            )
 
 
 def answer_rows(interview_id: str, parsed: ParsedInterview) -> list[dict]:
@@ -271,16 +308,13 @@ def theme_rows_of(interview_id, entry, path, parsed: ParsedInterview, themes) ->
                     "position": pair.position,
                 },
             )
-    added = entry.get("themes") or []
-    if not isinstance(added, list):
-        raise SourceError("themes must be a list of theme ids", path, entry.line_of("themes"))
-    for theme_id in added:
+    for theme_id, line in text_list(entry, "themes", path, "theme ids"):
         if theme_id not in themes:
             raise SourceError(
                 f"unknown theme {theme_id!r}{did_you_mean(str(theme_id), themes)}; "
                 "themes are defined in sources/themes.yaml",
                 path,
-                entry.line_of("themes"),
+                line,
             )
         rows.setdefault(
             theme_id,
@@ -303,49 +337,6 @@ def reference(mapping, key: str, known: Iterable[str], path: Path, what: str, wh
             f"{'people' if what == 'person' else what + 's'} are defined in {where}",
             path,
             mapping.line_of(key),
-        )
-    return value
-
-
-def check_slug(mapping, key: str, path: Path, what: str) -> str:
-    value = mapping[key]
-    if not isinstance(value, str) or not SLUG.match(value):
-        raise SourceError(
-            f"{what} {value!r} is not a slug (lower-case words joined by '-')",
-            path,
-            mapping.line_of(key),
-        )
-    return value
-
-
-def read_choice(mapping, key: str, choices: tuple[str, ...], path: Path) -> str:
-    value = mapping[key]
-    if value not in choices:
-        raise SourceError(
-            f"{key} must be one of {', '.join(choices)}, not {value!r}"
-            f"{did_you_mean(str(value), choices)}",
-            path,
-            mapping.line_of(key),
-        )
-    return value
-
-
-def optional_text(mapping, key: str, path: Path) -> str | None:
-    value = mapping.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str) or not value.strip():
-        raise SourceError(f"{key} must be a text or null", path, mapping.line_of(key))
-    return value.strip()
-
-
-def read_url(mapping, path: Path) -> str:
-    value = mapping["url"]
-    if not isinstance(value, str) or not URL.match(value):
-        raise SourceError(
-            f"url must be the page's web address (http:// or https://), not {value!r}",
-            path,
-            mapping.line_of("url"),
         )
     return value
 

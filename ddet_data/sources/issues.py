@@ -5,18 +5,20 @@ One file per issue, named after its number:
     number: 12
     published_on: 2024-03-18
     title: Les données au service des territoires
-    url: https://example.org/ddet/12          # optional
+    url: https://example.org/ddet/12
     items:
       - title: Une région ouvre ses données de transport
-        url: https://example.org/actualite     # optional
-        publisher: Banque des Territoires      # optional
-        summary: La région publie ses horaires en open data.   # optional
-        themes: [open-data]                    # optional, ids of sources/themes.yaml
-        territories: ["60", {region: "32"}, {commune: "60057"}]   # optional, INSEE codes
+        url: https://example.org/actualite
+        publisher: Banque des Territoires
+        summary: La région publie ses horaires en open data.
+        themes: [open-data]
+        territories: ["60", {region: "32"}, {commune: "60057"}]
 
-An item's position is its rank in the list (an explicit `position` must agree).
-A plain territory code is a département (2 or 3 characters) or a commune (5);
-a région is written {region: "32"} since région and département codes overlap.
+`url` (issue and item), `publisher`, `summary`, `themes` (ids of sources/themes.yaml)
+and `territories` (INSEE codes) are optional. An item's position is its rank in the
+list (an explicit `position` must agree). A plain territory code is a département
+(2 or 3 characters) or a commune (5); a région is written {region: "32"} since région
+and département codes overlap. Files may be named <number>.yaml or <number>.yml.
 """
 
 from __future__ import annotations
@@ -26,9 +28,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import SourceError
+from ..errors import DraftExists, SourceError
 from ..text.codes import is_commune_code, is_departement_code, is_region_code
-from ..text.yamlio import check_keys, did_you_mean, load_yaml, optional_text, required_text
+from ..text.fields import optional_text, optional_url, positive_int, required_text, text_list
+from ..text.yamlio import check_keys, did_you_mean, load_yaml, yaml_files
 
 ISSUE_KEYS = ("number", "published_on", "title")
 ISSUE_OPTIONAL = ("url", "items")
@@ -59,21 +62,21 @@ def load_issues(issues_dir: Path, theme_ids: set[str], detect: Detector) -> dict
     }
     if not issues_dir.is_dir():
         return tables
-    for path in sorted(issues_dir.glob("*.yaml")):
+    seen: dict[str, Path] = {}
+    for path in yaml_files(issues_dir):
+        if path.stem in seen:
+            raise SourceError(f"issue {path.stem} is also in {seen[path.stem].name}", path, 1)
+        seen[path.stem] = path
         read_issue(path, theme_ids, detect, tables)
     return tables
 
 
 def read_issue(path: Path, theme_ids: set[str], detect: Detector, tables: dict) -> None:
     issue = check_keys(load_yaml(path), path, ISSUE_KEYS, ISSUE_OPTIONAL, what="issue")
-    number = issue["number"]
-    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-        raise SourceError(
-            f"number must be a positive integer, got {number!r}", path, issue.line_of("number")
-        )
+    number = positive_int(issue, "number", path)
     if path.stem != str(number):
         raise SourceError(
-            f"file name does not match the issue number {number} (rename it {number}.yaml)",
+            f"file name does not match the issue number {number} (rename it {number}{path.suffix})",
             path,
             issue.line_of("number"),
         )
@@ -82,7 +85,7 @@ def read_issue(path: Path, theme_ids: set[str], detect: Detector, tables: dict) 
             "issue_number": number,
             "published_on": parse_date(issue["published_on"], path, issue.line_of("published_on")),
             "title": required_text(issue, "title", path),
-            "url": optional_text(issue, "url", path),
+            "url": optional_url(issue, "url", path),
         }
     )
     items = issue.get("items") or []
@@ -117,7 +120,7 @@ def read_item(
             "issue_number": number,
             "position": position,
             "title": title,
-            "url": optional_text(item, "url", path),
+            "url": optional_url(item, "url", path),
             "publisher": optional_text(item, "publisher", path),
             "summary": summary,
         }
@@ -127,17 +130,14 @@ def read_item(
 
 
 def item_themes(path, item, item_id, title, summary, theme_ids, detect) -> list[dict]:
-    editorial = item.get("themes") or []
-    if not isinstance(editorial, list):
-        raise SourceError("themes must be a list of theme ids", path, item.line_of("themes"))
     rows: dict[str, dict] = {}
-    for theme_id in editorial:
+    for theme_id, line in text_list(item, "themes", path, "theme ids"):
         if theme_id not in theme_ids:
             raise SourceError(
                 f"unknown theme {theme_id!r}{did_you_mean(str(theme_id), theme_ids)}; "
                 "themes are defined in sources/themes.yaml",
                 path,
-                item.line_of("themes"),
+                line,
             )
         rows[theme_id] = {"theme_id": theme_id, "method": "editorial", "matched_expression": None}
     text = "\n".join(part for part in (title, summary) if part)
@@ -161,8 +161,17 @@ def item_territories(path: Path, item: Any, item_id: str) -> list[dict]:
     if not isinstance(entries, list):
         raise SourceError("territories must be a list of INSEE codes", path, line)
     rows = []
-    for entry in entries:
-        kind, code = territory(entry, path, getattr(entry, "line", line))
+    seen: dict[tuple[str, str], int] = {}
+    for entry, at in zip(entries, getattr(entries, "lines", [line] * len(entries)), strict=True):
+        kind, code = territory(entry, path, at)
+        if (kind, code) in seen:
+            raise SourceError(
+                f"territory {kind} {code!r} is listed twice in this item (first at line "
+                f"{seen[kind, code]})",
+                path,
+                at,
+            )
+        seen[kind, code] = at
         rows.append({"item_id": item_id, "territory_kind": kind, "territory_code": code})
     return rows
 
@@ -182,7 +191,8 @@ def territory(entry: Any, path: Path, line: int) -> tuple[str, str]:
         code = str(entry)
         kind = "commune" if len(code) == 5 else "departement"
     if not TERRITORY_CHECKS[kind](code):
-        # YAML reads 06 as the number 6: the leading zero is lost unless quoted.
+        # A code written as a number lost nothing (the reader keeps leading zeros as
+        # text), but 6 for "06" is still a typo worth pointing at.
         hint = "" if isinstance(entry, str | dict) else ' (write INSEE codes in quotes, e.g. "06")'
         raise SourceError(f"{code!r} is not a valid INSEE {kind} code{hint}", path, line)
     return kind, code
@@ -193,3 +203,62 @@ def parse_date(value: Any, path: Path, line: int) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError as exc:
         raise SourceError(f"invalid date {value!r} (expected YYYY-MM-DD)", path, line) from exc
+
+
+ISSUE_TEMPLATE = """\
+# Issue {number} of the newsletter, written by `ddet-data new issue`.
+# Fill in the title and the items, then run `ddet-data build`. Quote a value that
+# contains ': ' or ' #' ("Fibre : la Bretagne"); write INSEE codes in quotes ("01053",
+# "2A004", "06"); a région is {{region: "32"}}. Optional keys may be deleted.
+number: {number}
+published_on: {published_on}
+title: "{title}"
+# url: https://...            # the issue's web address, if it has one
+items:
+  - title: "Titre de l'article tel que publié"
+    # url: https://...        # the article's address (with https://)
+    # publisher: ...          # who published it
+    # summary: ...            # the newsletter's summary, in French
+    # themes: []              # ids of sources/themes.yaml
+    # territories: []         # INSEE codes: ["35238", "06", {{region: "53"}}]
+"""
+TEMPLATE_TITLE = "Titre du numéro"
+
+
+def new_issue(
+    issues_dir: Path, number: int | None = None, published_on: dt.date | None = None
+) -> Path:
+    """Write sources/issues/<number>.yaml from the template: by default the number after
+    the last issue, dated a week after it; an existing file is never replaced."""
+    last = last_issue(issues_dir)
+    if number is None:
+        number = last[0] + 1 if last else 1
+    if published_on is None:
+        if last is None:
+            raise SourceError(
+                "no issue yet to date the next one from: pass --date YYYY-MM-DD", issues_dir
+            )
+        published_on = last[1] + dt.timedelta(days=7)
+    existing = [issues_dir / f"{number}{suffix}" for suffix in (".yaml", ".yml")]
+    for path in existing:
+        if path.exists():
+            raise DraftExists(f"{path} exists: edit it, or choose another --number")
+    issues_dir.mkdir(parents=True, exist_ok=True)
+    path = existing[0]
+    text = ISSUE_TEMPLATE.format(number=number, published_on=published_on, title=TEMPLATE_TITLE)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def last_issue(issues_dir: Path) -> tuple[int, dt.date] | None:
+    """The highest issue number written, with its date (the files are read strictly)."""
+    if not issues_dir.is_dir():
+        return None
+    found = []
+    for path in yaml_files(issues_dir):
+        issue = check_keys(load_yaml(path), path, ISSUE_KEYS, ISSUE_OPTIONAL, what="issue")
+        number = positive_int(issue, "number", path)
+        found.append(
+            (number, parse_date(issue["published_on"], path, issue.line_of("published_on")))
+        )
+    return max(found) if found else None

@@ -13,21 +13,25 @@ document its source keeps under sources/ is a SourceError at the file and line.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from ..errors import DateTextError, SourceError
 from ..text.codes import is_departement_code, is_region_code, is_valid_siren
 from ..text.dates import AsOf, given_date, parse_as_of, parse_partial_date
-from ..text.yamlio import (
-    check_keys,
-    did_you_mean,
-    load_yaml,
+from ..text.fields import (
+    SLUG,
+    choice,
+    optional_choice,
     optional_text,
-    read_text,
     required_text,
+    required_url,
+    slug,
 )
+from ..text.normalize import same_typography
+from ..text.yamlio import check_keys, did_you_mean, load_yaml, read_text
+from .interviews import page_of
+from .pages.paragraphs import read_page
 
 TABLES = ("organizations", "organization_territories", "memberships", "facts", "sources")
 
@@ -99,14 +103,14 @@ QUALIFIERS = ("exact", "about", "more_than", "average")
 TERRITORY_CHECKS = {"departement": is_departement_code, "region": is_region_code}
 TERRITORY_ROLES = ("seat", "coverage")
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FACT_ID = re.compile(r"^F[0-9]{3}$")
-URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 SOURCE_KEYS = ("id", "url", "kind")
 SOURCE_OPTIONAL = ("title", "publisher", "published_on", "document", "note")
-ORGANIZATION_KEYS = ("id", "name", "kind", "based_on")
+ORGANIZATION_KEYS = ("id", "name", "kind")
 ORGANIZATION_OPTIONAL = (
+    "based_on",
+    "interview",
     "full_name",
     "acronym",
     "legal_form",
@@ -138,7 +142,7 @@ def load_opsn(opsn_dir: Path, sources_root: Path) -> dict[str, list[dict]]:
     if not opsn_dir.is_dir():
         return {table: [] for table in TABLES}
     sources = read_sources(opsn_dir / "sources.yaml", sources_root)
-    organizations, based_on = read_organizations(opsn_dir / "organizations.yaml")
+    organizations, based_on = read_organizations(opsn_dir / "organizations.yaml", sources_root)
     facts, territories = read_facts(opsn_dir / "facts.yaml", organizations, sources, sources_root)
     check_based_on(opsn_dir / "organizations.yaml", based_on, facts)
     memberships = read_memberships(opsn_dir / "memberships.yaml", organizations, facts)
@@ -162,7 +166,7 @@ def read_sources(path: Path, sources_root: Path) -> dict[str, tuple[dict, int]]:
     for entry in read_list(path, "sources"):
         entry = check_keys(entry, path, SOURCE_KEYS, SOURCE_OPTIONAL, what="source")
         source_id = new_id(entry, "id", SLUG, {k: v[1] for k, v in sources.items()}, path)
-        url = url_text(entry, "url", path)
+        url = required_url(entry, "url", path)
         if url in urls:
             raise SourceError(
                 f"duplicate url {url!r} (already source at line {urls[url]}): cite that source",
@@ -226,31 +230,78 @@ def check_sources_cited(path: Path, sources: dict, facts: dict[str, dict]) -> No
 # --- organizations.yaml -----------------------------------------------------------------
 
 
-def read_organizations(path: Path) -> tuple[dict[str, dict], list[tuple[str, str, int]]]:
-    """organization_id -> row, and the (organization, fact id, line) each row is based on."""
+def read_organizations(
+    path: Path, sources_root: Path
+) -> tuple[dict[str, dict], list[tuple[str, str, int]]]:
+    """organization_id -> row, and the (organization, fact id, line) each row is based on.
+
+    An organization is based on research facts (`based_on`), or declared by an interview
+    the project holds (`interview`): its page must name it, as a quote must appear in
+    its document, and the interview's job titles for it must appear there too.
+    """
     organizations: dict[str, dict] = {}
     lines: dict[str, int] = {}
     based_on: list[tuple[str, str, int]] = []
     for entry in read_list(path, "organizations"):
         entry = check_keys(entry, path, ORGANIZATION_KEYS, ORGANIZATION_OPTIONAL, "organization")
         organization_id = new_id(entry, "id", SLUG, lines, path)
-        fact_ids = fact_id_list(entry, "based_on", path)
+        name = required_text(entry, "name", path)
+        interview = declaring_interview(entry, name, path, sources_root)
+        fact_ids = (
+            fact_id_list(entry, "based_on", path) if entry.get("based_on") or not interview else []
+        )
         based_on += [(organization_id, fact_id, entry.line_of("based_on")) for fact_id in fact_ids]
         organizations[organization_id] = {
             "organization_id": organization_id,
-            "name": required_text(entry, "name", path),
+            "name": name,
             "full_name": optional_text(entry, "full_name", path),
             "acronym": optional_text(entry, "acronym", path),
             "kind": choice(entry, "kind", ORGANIZATION_KINDS, path),
             "legal_form": optional_choice(entry, "legal_form", LEGAL_FORMS, path),
             "scale": optional_choice(entry, "scale", SCALES, path),
-            "website": url_text(entry, "website", path) if entry.get("website") else None,
+            "website": required_url(entry, "website", path) if entry.get("website") else None,
             "siren": siren(entry, path),
             "founded_year": founded_year(entry, path),
-            "fact_ids": " ".join(fact_ids),
+            "fact_ids": " ".join(fact_ids) or None,
+            "interview_id": interview,
             "note": optional_text(entry, "note", path),
         }
     return organizations, based_on
+
+
+def declaring_interview(entry: Any, name: str, path: Path, sources_root: Path) -> str | None:
+    """The interview an organization is declared by, once its page is found to name it."""
+    if entry.get("interview") is None:
+        if entry.get("based_on") is None:
+            raise SourceError(
+                "an organization needs `based_on: [fact ids]` or `interview: <interview id>` "
+                "(an interview in sources/interviews/ whose page names it)",
+                path,
+                entry.line,
+            )
+        return None
+    interview_id = slug(entry, "interview", path, "interview id")
+    line = entry.line_of("interview")
+    folder = sources_root / "interviews" / interview_id
+    if not (folder / "interview.yaml").is_file():
+        raise SourceError(
+            f"no interview {interview_id!r} in sources/interviews/ to declare this organization",
+            path,
+            line,
+        )
+    if not appears_in(name, page_text(page_of(folder))):
+        raise SourceError(
+            f"organization name {name!r} does not appear in the page of interview "
+            f"{interview_id!r}: write it as the page does",
+            path,
+            entry.line_of("name"),
+        )
+    return interview_id
+
+
+def appears_in(written: str, text: str) -> bool:
+    """A name or job title found in a page: as quotes are, and regardless of case."""
+    return same_typography(written).casefold() in same_typography(text).casefold()
 
 
 def fact_id_list(entry: Any, key: str, path: Path) -> list[str]:
@@ -271,6 +322,10 @@ def fact_id_list(entry: Any, key: str, path: Path) -> list[str]:
     if len(set(values)) != len(values):
         raise SourceError(f"{key} lists a fact twice", path, entry.line_of(key))
     return values
+
+
+def page_text(page: Path) -> str:
+    return read_page(page).text
 
 
 def check_based_on(path: Path, based_on: list[tuple[str, str, int]], facts: dict) -> None:
@@ -409,14 +464,6 @@ def subject(entry: Any, path: Path, organizations: dict, subjects: dict) -> tupl
     )
 
 
-def normalize_quote(text: str) -> str:
-    """Quotes match with apostrophes (’ ʼ ‘ ') and runs of white space made alike."""
-    text = unicodedata.normalize("NFC", text)
-    for apostrophe in ("\u2019", "\u02bc", "\u2018"):
-        text = text.replace(apostrophe, "'")
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def check_quote(entry: Any, quote: str | None, document: str, text: str, path: Path) -> None:
     if quote is None:
         raise SourceError(
@@ -425,7 +472,7 @@ def check_quote(entry: Any, quote: str | None, document: str, text: str, path: P
             path,
             entry.line,
         )
-    if normalize_quote(quote) not in normalize_quote(text):
+    if same_typography(quote) not in same_typography(text):
         raise SourceError(
             f"fact {entry['fact_id']}: the quote does not appear in sources/{document}; copy "
             "it verbatim from the document",
@@ -659,22 +706,6 @@ def reference(entry: Any, key: str, known: dict, path: Path) -> str:
     return value
 
 
-def choice(entry: Any, key: str, allowed: tuple[str, ...], path: Path) -> str:
-    value = entry.get(key)
-    if value not in allowed:
-        raise SourceError(
-            f"{key} {value!r} is not one of {', '.join(allowed)}"
-            f"{did_you_mean(str(value), allowed)}",
-            path,
-            entry.line_of(key),
-        )
-    return value
-
-
-def optional_choice(entry: Any, key: str, allowed: tuple[str, ...], path: Path) -> str | None:
-    return None if entry.get(key) is None else choice(entry, key, allowed, path)
-
-
 def partial_date(entry: Any, key: str, path: Path) -> tuple[str, str]:
     value = entry[key]
     text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
@@ -684,10 +715,3 @@ def partial_date(entry: Any, key: str, path: Path) -> tuple[str, str]:
         return parse_partial_date(text)
     except DateTextError as exc:
         raise SourceError(str(exc), path, entry.line_of(key)) from exc
-
-
-def url_text(entry: Any, key: str, path: Path) -> str:
-    value = entry.get(key)
-    if not isinstance(value, str) or not URL.match(value):
-        raise SourceError(f"{key} {value!r} is not an http(s) address", path, entry.line_of(key))
-    return value

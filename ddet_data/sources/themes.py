@@ -18,23 +18,17 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
+from ..text.fields import SLUG
+from ..text.normalize import fold, fold_with_offsets
 from ..text.yamlio import check_keys, load_yaml
 
 THEME_KEYS = ("id", "label_fr", "label_en", "definition", "expressions")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EXPRESSION_SEPARATOR = " | "
-# Characters read as the same when matching: apostrophes, dashes, ligatures.
-EQUIVALENT = str.maketrans(
-    {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "‐": "-", "‑": "-", "–": "-",
-     "—": "-", "\xa0": " ", "\u202f": " "}
-)  # fmt: skip
-LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
 JOINERS = re.compile(r"[\s'\-]+")
 
 
@@ -57,26 +51,6 @@ class ThemeMatch:
     start: int  # offsets in the text given to `detect_themes`
     end: int
     matched_text: str  # the text as written at that place
-
-
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Text without accents or case, and for each of its characters the original offset."""
-    folded: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text.translate(EQUIVALENT)):
-        lowered = char.casefold()
-        for piece in lowered:
-            piece = LIGATURES.get(piece, piece)
-            for part in unicodedata.normalize("NFKD", piece):
-                if not unicodedata.combining(part):
-                    folded.append(part)
-                    origin.append(index)
-    return "".join(folded), origin
-
-
-def fold(text: str) -> str:
-    """Text compared without accents, case, or typographic variants of ' and -."""
-    return fold_with_offsets(text)[0]
 
 
 def load_themes(path: Path) -> dict[str, Theme]:

@@ -12,8 +12,8 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
-from ..sources.opsn import normalize_quote
 from ..text.codes import is_commune_code, is_departement_code, is_region_code, is_valid_siren
+from ..text.normalize import same_typography
 from .report import cell_error
 
 Tables = dict[str, list[dict[str, str]]]
@@ -146,7 +146,7 @@ def check_quotes(tables: Tables, sources_root: Path | None) -> dict[str, list[di
         path = sources_root / document
         if not path.is_file():
             return f"the quote's source document {document} is missing from sources/"
-        if normalize_quote(row["quote"]) not in normalize_quote(path.read_text(encoding="utf-8")):
+        if same_typography(row["quote"]) not in same_typography(path.read_text(encoding="utf-8")):
             return f"the quote does not appear in its source document {document}"
         return None
 

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ..themes import fold
+from ...text.fields import slugify as slug_of_folded
+from ...text.normalize import fold
 
 UPPER = "A-ZÀ-ÖØ-Þ"
 LOWER = "a-zà-öø-ÿœ"
@@ -61,8 +62,8 @@ GENERIC_ORGANIZATION_WORDS = {
     "association", "agence", "syndicat", "mixte", "federation", "societe", "cabinet",
     "groupement", "le", "la", "les", "l", "de", "du", "des", "d", "operateur", "public",
 }  # fmt: skip
+JOINED = re.compile(r"(?:,\s*et|,|\bet)\s+$")
 DETERMINERS = {"cette", "ce", "cet", "ces", "son", "sa", "ses", "notre", "nos", "votre", "leur"}
-SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class FoundParticipant:
 
 
 def slugify(text: str) -> str:
-    return SLUG_JUNK.sub("-", fold(text)).strip("-")
+    return slug_of_folded(fold(text))
 
 
 def find_participants(
@@ -160,11 +161,20 @@ def roles_in_sentence(sentence: str, names: list[re.Match]) -> list[FoundPartici
         name = match.group(0)
         if any(p.name == name for p in found):
             continue
-        descriptor = descriptor_after(sentence, match.end())
+        descriptor = descriptor_after(sentence[: next_person(sentence, names, match)], match.end())
         described_until = match.end() + 2 + len(descriptor)
         for title, organization in affiliations(descriptor):
             found.append(FoundParticipant(name, slugify(name), role, title, organization))
     return found
+
+
+def next_person(sentence: str, names: list[re.Match], match: re.Match) -> int:
+    """Where the next person joined by 'et' or a comma starts ("A, directrice du SNEX, et
+    B, président …"): a name there is a second person, not part of A's title."""
+    for later in names:
+        if later.start() > match.end() and JOINED.search(sentence[: later.start()]):
+            return later.start()
+    return len(sentence)
 
 
 def descriptor_after(sentence: str, end: int) -> str:
