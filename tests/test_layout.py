@@ -46,6 +46,10 @@ def stage_of(module: str) -> int:
     return best[0]
 
 
+MODULES = sorted(PACKAGE.rglob("*.py"))
+KNOWN = {module_name(path) for path in MODULES}
+
+
 def imports_of(path: Path) -> list[tuple[int, str]]:
     """(line, absolute module) for every import of a ddet_data module in the file."""
     module = module_name(path)
@@ -59,7 +63,10 @@ def imports_of(path: Path) -> list[tuple[int, str]]:
             else:
                 target = node.module or ""
             if target.split(".")[0] == "ddet_data":
-                found.append((node.lineno, target))
+                # `from .. import http` imports the module ddet_data.http, not the package.
+                submodules = [f"{target}.{a.name}" for a in node.names]
+                submodules = [name for name in submodules if name in KNOWN]
+                found += [(node.lineno, name) for name in submodules or [target]]
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == "ddet_data":
@@ -67,7 +74,6 @@ def imports_of(path: Path) -> list[tuple[int, str]]:
     return found
 
 
-MODULES = sorted(PACKAGE.rglob("*.py"))
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
