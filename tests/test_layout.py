@@ -122,3 +122,25 @@ def test_every_exception_class_is_in_errors():
             if isinstance(node, ast.ClassDef) and bases & exception_names:
                 elsewhere.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {node.name}")
     assert not elsewhere
+
+
+def test_no_import_loops():
+    graph = {module_name(path): {t for _, t in imports_of(path) if t in KNOWN} for path in MODULES}
+    # A package's __init__ is imported with each of its modules: not an edge of the flow.
+    graph = {m: {t for t in targets if not m.startswith(t + ".")} for m, targets in graph.items()}
+    loops = []
+    state: dict[str, str] = {}
+
+    def visit(module: str, trail: list[str]) -> None:
+        state[module] = "open"
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                loops.append(" -> ".join(trail[trail.index(target) :] + [target]))
+            elif target not in state:
+                visit(target, trail + [target])
+        state[module] = "done"
+
+    for module in sorted(graph):
+        if module not in state:
+            visit(module, [module])
+    assert not loops
