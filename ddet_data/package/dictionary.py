@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DocsError
-from ..text.jsonio import read_json
 from .changelog import latest_entry
 from .pictures import TABLES_PICTURE, THEMES_PICTURE, draw_pictures, theme_counts
 from .reader import PackageFolder
@@ -566,41 +565,12 @@ def write_readme(package_dir: Path) -> Path:
     return path
 
 
-def write_docs(staging_dir: Path, committed_dir: Path | None) -> str:
-    """Finish a freshly written package: version, CHANGELOG.md and README.md; returns
-    the version.
+def write_docs(staging_dir: Path, base_dir: Path | None) -> str:
+    """Finish a freshly written package as the build does: its version and CHANGELOG.md
+    from the base package (see `releases.finish_release`), then README.md, which shows
+    the new version. Returns the version. Same inputs, same bytes."""
+    from .releases import finish_release
 
-    The version is the committed one, bumped by what changed (`changelog.next_version`);
-    the changelog gets a new entry only when something changed (the first build, or a
-    committed package without a changelog, gets an initial one); README.md is rendered
-    last, so it shows the new version. Same inputs, same bytes.
-    """
-    from ..text.jsonio import dump_json
-    from .changelog import compare_packages, next_version, render_entry, update_changelog
-
-    staging_dir = Path(staging_dir)
-    committed = (
-        committed_dir
-        if committed_dir is not None and (Path(committed_dir) / "datapackage.json").is_file()
-        else None
-    )
-    changes = compare_packages(committed, staging_dir)
-    old_version = (
-        read_json(committed / "datapackage.json", DocsError).get("version") if committed else None
-    )
-    version = next_version(old_version, changes)
-    descriptor = read_json(staging_dir / "datapackage.json", DocsError)
-    if descriptor.get("version") != version:
-        descriptor["version"] = version
-        (staging_dir / "datapackage.json").write_text(dump_json(descriptor), encoding="utf-8")
-    old_log = committed / "CHANGELOG.md" if committed else None
-    old_text = old_log.read_text(encoding="utf-8") if old_log and old_log.is_file() else None
-    if old_text is None:
-        text = update_changelog(None, render_entry(version, compare_packages(None, staging_dir)))
-    elif changes.has_changes:
-        text = update_changelog(old_text, render_entry(version, changes))
-    else:
-        text = old_text
-    (staging_dir / "CHANGELOG.md").write_text(text, encoding="utf-8")
+    release = finish_release(Path(staging_dir), base_dir)
     write_readme(staging_dir)
-    return version
+    return release.version
