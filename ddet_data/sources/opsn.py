@@ -13,13 +13,13 @@ document its source keeps under sources/ is a SourceError at the file and line.
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from ..errors import DateTextError, SourceError
 from ..text.codes import is_departement_code, is_region_code, is_valid_siren
 from ..text.dates import AsOf, given_date, parse_as_of, parse_partial_date
+from ..text.normalize import normalize_quote
 from ..text.yamlio import (
     check_keys,
     did_you_mean,
@@ -407,14 +407,6 @@ def subject(entry: Any, path: Path, organizations: dict, subjects: dict) -> tupl
         path,
         entry.line_of("subject"),
     )
-
-
-def normalize_quote(text: str) -> str:
-    """Quotes match with apostrophes (’ ʼ ‘ ') and runs of white space made alike."""
-    text = unicodedata.normalize("NFC", text)
-    for apostrophe in ("\u2019", "\u02bc", "\u2018"):
-        text = text.replace(apostrophe, "'")
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def check_quote(entry: Any, quote: str | None, document: str, text: str, path: Path) -> None:
