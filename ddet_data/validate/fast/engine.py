@@ -36,6 +36,7 @@ from .source import (
     CsvSource,
     NeedsExactReader,
     ParquetSource,
+    as_csv_text,
     open_csv_source,
     open_parquet_source,
 )
@@ -303,16 +304,26 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     blank = np.ones(batch.num_rows, dtype=bool)
     keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for check in table.checks:
-        column = batch.columns[check.position]
-        missing_array = check.missing_mask(column)
-        missing = missing_array.to_numpy(zero_copy_only=False)
+        typed = batch.typed[check.position] if batch.typed else None
+        masks = None
+        if typed is not None:
+            stats = batch.stats[check.position] if batch.stats else None
+            masks = check.typed_masks(typed, stats)
+        if masks is not None:
+            # A typed Parquet column: no text is made but for the doubtful cells.
+            missing, sure = masks
+            doubtful = np.flatnonzero(~sure)
+            sources = as_csv_text(typed.take(arrow_of(doubtful))).to_pylist()
+        else:
+            column = batch.columns[check.position]
+            missing_array = check.missing_mask(column)
+            missing = missing_array.to_numpy(zero_copy_only=False)
+            sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
+            doubtful = np.flatnonzero(~sure)
+            sources = column.take(arrow_of(doubtful)).to_pylist()
         blank &= missing
-        sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
-        doubtful = np.flatnonzero(~sure)
         targets: dict[int, Any] = {}
-        for index, source in zip(
-            doubtful, column.take(arrow_of(doubtful)).to_pylist(), strict=True
-        ):
+        for index, source in zip(doubtful, sources, strict=True):
             target, notes = check.read(source)
             targets[int(index)] = target
             if notes:
@@ -321,7 +332,10 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                     for kind, note in notes.items()
                 ]
         if check.position in table.key_positions:
-            keys[check.position] = check.key_values(column, sure, missing, targets)
+            if masks is not None:
+                keys[check.position] = check.typed_key_values(typed, sure, missing, targets)
+            else:
+                keys[check.position] = check.key_values(column, sure, missing, targets)
 
     for index, cells in batch.ragged.items():
         if len(cells) > table.width:
@@ -387,6 +401,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
 
 def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
     """The text cells of the rows with findings, a column at a time."""
+    if not found:
+        return  # and a typed (Parquet) batch is never turned into text
     positions = arrow_of(np.array([finding.index - batch.start for finding in found], np.int64))
     columns = [column.take(positions).to_pylist() for column in batch.columns]
     for row, finding in enumerate(found):

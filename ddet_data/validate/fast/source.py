@@ -48,6 +48,9 @@ class Batch:
     num_rows: int
     # Rows whose cell count differs from the header's: index in batch -> real cells.
     ragged: dict[int, list[str]] = field(default_factory=dict)
+    # Parquet: the typed columns and their row group's statistics (None for a CSV)
+    typed: list[pa.Array] | None = None
+    stats: list[Any] | None = None
 
 
 @dataclass
@@ -400,17 +403,47 @@ class ParquetSource:
     exact: bool = False  # no other reader to fall back to: the text is already exact
 
     def batches(self) -> Iterator[Batch]:
+        """Batches whose columns stay typed; their text is made only where it is read
+        (a doubtful cell, a row with a finding, a column the typed checks do not cover).
+        Each batch carries its row group's statistics (min, max, null count)."""
         import pyarrow.parquet as pq
 
         start = 0
         with pq.ParquetFile(self.path) as file:
-            for record_batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                columns = [_as_csv_text(column) for column in record_batch.columns]
-                yield Batch(start, columns, record_batch.num_rows)
-                start += record_batch.num_rows
+            for group in range(file.metadata.num_row_groups):
+                meta = file.metadata.row_group(group)
+                stats = [meta.column(i).statistics for i in range(meta.num_columns)]
+                for record_batch in file.iter_batches(
+                    batch_size=PARQUET_BATCH_ROWS, row_groups=[group]
+                ):
+                    typed = list(record_batch.columns)
+                    yield Batch(start, TextColumns(typed), record_batch.num_rows,
+                                typed=typed, stats=stats)  # fmt: skip
+                    start += record_batch.num_rows
 
 
-def _as_csv_text(column: pa.Array) -> pa.Array:
+class TextColumns(list):
+    """The CSV text of typed columns, each made on first use."""
+
+    def __init__(self, typed: list[pa.Array]):
+        super().__init__([None] * len(typed))
+        self._typed = typed
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        text = super().__getitem__(position)
+        if text is None:
+            text = as_csv_text(self._typed[position])
+            self[position] = text
+        return text
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def as_csv_text(column: pa.Array) -> pa.Array:
+    """What pyarrow's CSV writer puts in the cells of a typed column (nulls: empty)."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     if not pa.types.is_string(column.type):
