@@ -255,8 +255,12 @@ def validate_targets(
         tasks += found
         notes += said
         errors += top
-        for task in found:
-            task_by_table[task.get("name")] = task
+        if target.kind in ("file", "resource") and found:
+            # One resource: its task, whatever name frictionless gave it.
+            task_by_table[target.package["resources"][0].get("name")] = found[0]
+        else:
+            for task in found:
+                task_by_table[task.get("name")] = task
         if target.project or target.source is None:
             tables.update(read_tables(target.package, target.basepath, target.project))
     for table, found in run_checks(tables, sources_root).items():
