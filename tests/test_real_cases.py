@@ -83,6 +83,7 @@ def test_every_case_finds_something_but_the_valid_one():
         ("schema-name-pattern", "schema-error"),
         ("schema-bad-type", "field-error"),
         ("dialect-bad-delimiter", "control-error"),
+        ("package-invalid", "resource-error"),
     ],
 )
 def test_invalid_descriptors_exit_3_with_frictionless_error_types(case, error_type):

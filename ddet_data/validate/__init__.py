@@ -194,9 +194,18 @@ def inferred_schema(resource: dict, basepath: Path) -> dict:
 def frictionless_task(resource: dict, target: Target, limit_errors: int) -> dict:
     if target.source is not None and target.kind in ("file", "resource"):
         return single_resource_task(target, limit_errors)
-    from .frictionless_engine import validate_resource_frictionless
+    from frictionless import FrictionlessException
 
-    return validate_resource_frictionless(resource, target.basepath, target.package, limit_errors)
+    from .frictionless_engine import validate_resource_frictionless
+    from .report import task_report
+
+    try:
+        return validate_resource_frictionless(
+            resource, target.basepath, target.package, limit_errors
+        )
+    except FrictionlessException as exc:  # a descriptor frictionless refuses: its errors
+        errors = [error.to_dict() for error in (exc.reasons or [exc.error])]
+        return task_report(resource.get("name", ""), str(resource.get("path", "")), errors)
 
 
 def validate_target(

@@ -40,7 +40,11 @@ def open_source(source: Path, kind: str, schema: Path | None):
 def metadata_errors(source: Path, kind: str, schema: Path | None) -> bool:
     """True when frictionless finds the descriptors (package, resource, schema, dialect) invalid."""
     try:
-        opened = open_source(source, kind, schema)
+        if kind == "package":
+            # What frictionless's package resource opens to validate a package.
+            opened = Package.from_descriptor(source.name, basepath=str(source.parent))
+        else:
+            opened = open_source(source, kind, schema)
         opened.to_descriptor(validate=True)
         for resource in getattr(opened, "resources", []):
             resource.to_descriptor(validate=True)
