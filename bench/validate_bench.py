@@ -1,23 +1,28 @@
-"""Time the fast engine against stock frictionless and a bare pyarrow parse.
+"""Time `ddet-data validate` against stock frictionless and a bare typed pyarrow parse.
 
-    .venv/bin/python bench/validate_bench.py [--rows N] [--turns K] [--big]
+    .venv/bin/python bench/validate_bench.py [--rows 500000,2000000] [--turns K] [--big]
 
-Generates, under bench/out/, a package of two CSV tables: `facts` (N rows, 8 columns:
-a unique integer key, bounded numbers and integers, dates, booleans, enum and
-patterned strings, and a foreign key) and `regions`, which `facts` references. A
-second copy carries errors in 1% of its rows, a third holds the same tables as Parquet.
-Each command runs as a whole process, the commands taking turns K times; the script
-prints the median wall time, the ratio to the reference (the CLI the issue names,
-`ddet-data validate --engine fast --json`) and the peak resident memory of each. A
-command that fails shows the last line of its error output.
+Generates, under bench/out/, packages of another shape than the project's: two CSV
+tables, `facts` (N rows, 8 columns of mixed types: a unique integer key, bounded
+numbers and integers, dates, booleans, enum and patterned strings, a foreign key) and
+`regions`, which `facts` references; the same tables as Parquet; `facts.csv` with a
+schema file of its own; a copy with errors in 1% of its rows; and a 40-row package.
+Every command runs as a whole process, the commands taking turns K times, and the
+script prints their median wall times and peak memory, then every ratio the issue
+sets a target for, each measured side by side in the same run: the tiny package
+against importing pyarrow, frictionless against ddet-data at each size, ddet-data
+against the bare typed parse, a CSV given with --schema against the same CSV in the
+package, CSV against Parquet (valid and 1% in error, with the same findings). The load
+average is printed before and after: this machine is shared.
 
-`--big` adds a memory check of the fast engine on a ~1 GB CSV (slow to generate).
+`--big` adds the peak memory of ddet-data on a ~1 GB CSV (slow to generate).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -34,10 +39,12 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 REGIONS = 1000
-CLI = "ddet-data validate --engine fast"
-MODULE = "fast engine (bench/fast_engine.py)"
-PARSE = "bare pyarrow parse"
-FRICTIONLESS = "frictionless validate"
+PACKAGE = "ddet-data validate PACKAGE (CSV)"
+SINGLE = "ddet-data validate facts.csv --schema S"
+PARQUET = "ddet-data validate PACKAGE (Parquet)"
+FRICTIONLESS = "frictionless validate PACKAGE (CSV)"
+PARSE = "bare typed pyarrow parse of facts.csv"
+IMPORTS = "python -c 'import pyarrow.csv, ...'"
 STATUSES = ["draft", "open", "closed", "archived"]
 
 FACTS_SCHEMA = {
@@ -193,30 +200,45 @@ def run(command: list[str]) -> tuple[float, float, int, str]:
     return seconds, kilobytes / 1024, code, last_line
 
 
-def commands(descriptor: Path, limit_errors: int) -> dict[str, list[str]]:
-    python = str(BIN / "python")
-    facts = str(descriptor.parent / "facts.csv")
-    parse = f"import pyarrow.csv as c; c.read_csv({facts!r})"
+TYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "date": "date32",
+         "string": "string"}  # fmt: skip
+
+
+def typed_parse(csv_path: Path, schema: dict) -> str:
+    """A bare pyarrow parse of the CSV with the schema's types: the floor to compare with."""
+    types = {field["name"]: TYPES[field["type"]] for field in schema["fields"]}
+    return (
+        "import pyarrow as pa, pyarrow.csv as c; "
+        f"c.read_csv({str(csv_path)!r}, convert_options=c.ConvertOptions(column_types="
+        f"{{k: pa.type_for_alias(v) for k, v in {types!r}.items()}}))"
+    )
+
+
+def write_single_file(folder: Path) -> tuple[Path, Path]:
+    """facts.csv and its schema as a file of its own (a foreign key needs the package)."""
+    schema = {key: value for key, value in FACTS_SCHEMA.items() if key != "foreignKeys"}
+    path = folder / "facts.schema.json"
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    return folder / "facts.csv", path
+
+
+def commands(folder: Path, limit_errors: int) -> dict[str, list[str]]:
+    python, ddet = str(BIN / "python"), str(BIN / "ddet-data")
+    facts, facts_schema = write_single_file(folder)
+    validate = [ddet, "validate", "--json", "--limit-errors", str(limit_errors)]
     return {
-        CLI: [str(BIN / "ddet-data"), "validate", "--engine", "fast", "--json",
-              "--limit-errors", str(limit_errors), str(descriptor)],
-        MODULE: [python, str(ROOT / "bench" / "fast_engine.py"), str(descriptor),
-                 "--limit-errors", str(limit_errors)],
+        PACKAGE: [*validate, str(folder / "datapackage.json")],
+        SINGLE: [*validate, str(facts), "--schema", str(facts_schema)],
+        PARQUET: [*validate, str(folder / "datapackage-parquet.json")],
         FRICTIONLESS: [str(BIN / "frictionless"), "validate", "--json",
-                       "--limit-errors", str(limit_errors), str(descriptor)],
-        PARSE: [python, "-c", parse],
+                       "--limit-errors", str(limit_errors), str(folder / "datapackage.json")],
+        PARSE: [python, "-c", typed_parse(facts, FACTS_SCHEMA)],
     }  # fmt: skip
 
 
-def bench(title: str, descriptor: Path, turns: int, limit_errors: int, skip: set[str]) -> dict:
-    data = descriptor.parent / "facts.csv"
-    if "parquet" in descriptor.name:
-        data = data.with_suffix(".parquet")
-    print(f"\n## {title}  ({descriptor.parent.name}, {data.name} "
-          f"{data.stat().st_size / 1e6:.0f} MB)")  # fmt: skip
-    todo = {
-        name: cmd for name, cmd in commands(descriptor, limit_errors).items() if name not in skip
-    }
+def bench(title: str, todo: dict[str, list[str]], turns: int) -> dict[str, float]:
+    """Each command as a whole process, the commands taking turns; medians and peak RSS."""
+    print(f"\n## {title}")
     times: dict[str, list[float]] = {name: [] for name in todo}
     memory: dict[str, float] = {name: 0.0 for name in todo}
     codes: dict[str, int] = {}
@@ -230,51 +252,93 @@ def bench(title: str, descriptor: Path, turns: int, limit_errors: int, skip: set
             # Invalid data: ddet-data exits 3, frictionless 1 (with the report on stdout).
             if code not in ((0, 1) if name == FRICTIONLESS else (0, 3)):
                 failures[name] = last_line
-    reference = statistics.median(times[CLI])
-    print(f"{'command':36} {'median s':>9} {'x ref':>8} {'peak MB':>8} {'exit':>5}")
+    print(f"{'command':44} {'median s':>9} {'peak MB':>8} {'exit':>5}")
     for name in todo:
         median = statistics.median(times[name])
-        print(
-            f"{name:36} {median:9.2f} {median / reference:8.2f} {memory[name]:8.0f} {codes[name]:5}"
-        )
+        print(f"{name:44} {median:9.2f} {memory[name]:8.0f} {codes[name]:5}")
     for name, line in failures.items():
         print(f"  {name} failed: {line}")
     medians = {name: statistics.median(values) for name, values in times.items()}
-    medians["peak MB"] = memory[CLI]
+    medians.update({f"{name} MB": memory[name] for name in todo})
     return medians
+
+
+def ratio(line: str, value: float, target: str) -> None:
+    print(f"  {line:58} {value:7.2f}x  (target {target})")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rows", default="500000,2000000", help="comma-separated sizes")
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--big", action="store_true", help="also check memory on a ~1 GB CSV")
     parser.add_argument("--skip-frictionless", action="store_true")
     options = parser.parse_args(argv)
-    skip = {"frictionless validate"} if options.skip_frictionless else set()
+    skip = {FRICTIONLESS} if options.skip_frictionless else set()
+    print(f"load average before the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")  # fmt: skip
 
-    clean = write_package(OUT / "clean", options.rows)
-    spoiled = write_package(OUT / "errors", options.rows, error_share=0.01)
-    parquet = write_parquet_package(OUT / "clean", clean)
-    # Errors are counted in full (no early stop) so the 1% case costs what it costs.
-    everything = options.rows * 2
-    clean_times = bench("valid data", clean, options.turns, 1000, skip)
-    error_times = bench("1% of rows with errors (no error limit)", spoiled, options.turns,
-                        everything, skip)  # fmt: skip
-    parquet_times = bench("valid data as Parquet", parquet, options.turns, 1000,
-                          skip | {FRICTIONLESS, PARSE})  # fmt: skip
-    print("\n## against the targets (the CLI, valid data)")
-    if FRICTIONLESS in clean_times:
-        speedup = clean_times[FRICTIONLESS] / clean_times[CLI]
-        print(f"faster than frictionless: {speedup:.1f}x (target >= 20x, aim 50x)")
-    print(f"slower than a bare parse: {clean_times[CLI] / clean_times[PARSE]:.2f}x (target <= 3x)")
-    print(f"1% errors vs valid: {error_times[CLI] / clean_times[CLI]:.2f}x (target <= 2x)")
-    print(f"Parquet vs CSV: {parquet_times[CLI] / clean_times[CLI]:.2f}x")
+    tiny = write_package(OUT / "tiny", 40)
+    write_parquet_package(OUT / "tiny", tiny)
+    floor = "import pyarrow.csv, pyarrow.compute, pyarrow.parquet"
+    tiny_times = bench("a tiny package (40 rows)", {
+        PACKAGE: [str(BIN / "ddet-data"), "validate", str(tiny)],
+        IMPORTS: [str(BIN / "python"), "-c", floor],
+    }, options.turns)  # fmt: skip
+    results = {}
+    for rows in [int(size) for size in options.rows.split(",")]:
+        folder = OUT / f"rows-{rows}"
+        descriptor = write_package(folder, rows)
+        write_parquet_package(folder, descriptor)
+        todo = {k: v for k, v in commands(folder, 1000).items() if k not in skip}
+        size = (folder / "facts.csv").stat().st_size / 1e6
+        results[rows] = bench(f"{rows:,} rows, 8 columns + a foreign key ({size:.0f} MB CSV)",
+                              todo, options.turns)  # fmt: skip
+    spoiled = write_package(OUT / "errors", min(results), error_share=0.01)
+    write_parquet_package(OUT / "errors", spoiled)
+    every = min(results) * 2
+    errors = bench(f"{min(results):,} rows, 1% of rows in error (no error limit)", {
+        PACKAGE: commands(OUT / "errors", every)[PACKAGE],
+        PARQUET: commands(OUT / "errors", every)[PARQUET],
+    }, options.turns)  # fmt: skip
+    same = same_findings(OUT / "errors", every)
+
+    print("\n## ratios (medians of whole processes, measured side by side above)")
+    ratio("tiny package / import pyarrow.csv, .compute, .parquet",
+          tiny_times[PACKAGE] / tiny_times[IMPORTS], "<= 1.5x")  # fmt: skip
+    for rows, times in results.items():
+        if FRICTIONLESS in times:
+            target = ">= 20x" if rows <= 500_000 else ">= 30x"
+            ratio(f"{rows:,} rows: frictionless / ddet-data (package)",
+                  times[FRICTIONLESS] / times[PACKAGE], target)  # fmt: skip
+        ratio(f"{rows:,} rows: ddet-data (package) / bare typed parse",
+              times[PACKAGE] / times[PARSE], "<= 2x")  # fmt: skip
+        ratio(f"{rows:,} rows: CSV with --schema / CSV in the package",
+              times[SINGLE] / times[PACKAGE], "~1x")  # fmt: skip
+        ratio(f"{rows:,} rows: CSV package / Parquet package",
+              times[PACKAGE] / times[PARQUET], ">= 2x")  # fmt: skip
+    ratio("1% errors: CSV package / Parquet package", errors[PACKAGE] / errors[PARQUET], ">= 2x")
+    print(f"  1% errors: the same findings from CSV and Parquet: {same}")
     if options.big:
         big = write_big_package(OUT / "big", 1_000_000_000)
-        big_times = bench("memory on a ~1 GB CSV", big, 1, 1000, {FRICTIONLESS})
-        print(f"peak memory on ~1 GB: {big_times['peak MB']:.0f} MB (target < 500 MB)")
+        big_command = {PACKAGE: commands(big.parent, 1000)[PACKAGE]}
+        big_times = bench("memory on a ~1 GB CSV", big_command, 1)
+        print(f"  peak memory on ~1 GB: {big_times[PACKAGE + ' MB']:.0f} MB (target < 500 MB)")
+    print(f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
+
+
+def same_findings(folder: Path, limit_errors: int) -> bool:
+    """(type, row, field) of every error, from the CSV and from the Parquet package."""
+    found = []
+    for name in ("datapackage.json", "datapackage-parquet.json"):
+        command = [str(BIN / "ddet-data"), "validate", "--json", "--limit-errors",
+                   str(limit_errors), str(folder / name)]  # fmt: skip
+        report = json.loads(subprocess.run(command, capture_output=True, text=True).stdout)
+        found.append(sorted((t["name"], e["type"], e.get("rowNumber"), e.get("fieldName"))
+                            for t in report["tasks"] for e in t["errors"]
+                            if e["type"] not in ("hash-count", "byte-count")))  # fmt: skip
+    return found[0] == found[1] and bool(found[0])
 
 
 if __name__ == "__main__":

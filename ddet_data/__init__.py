@@ -3,14 +3,15 @@
 Python API: `catalog()`, `load(package, table)`, `load_arrow(package, table)`.
 """
 
-from importlib.metadata import version
-
-__version__ = version("ddet-data")
-
 __all__ = ["__version__", "catalog", "load", "load_arrow"]
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        # Read on demand: scanning the installed distributions costs every CLI run ~20 ms.
+        from importlib.metadata import version
+
+        return version("ddet-data")
     # Imported on first use: the CLI should not pay for pandas when it loads no data.
     if name in ("catalog", "load", "load_arrow"):
         from . import loading

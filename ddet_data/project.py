@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import SourceError
-from .text.yamlio import check_keys, load_yaml
 
 PACKAGE_KEYS = ("title", "description", "keywords", "created", "tables", "sources")
 
@@ -47,6 +46,9 @@ class Project:
 
 
 def load_specs(project: Project) -> dict[str, PackageSpec]:
+    # Imported here: `validate` needs a Project's paths, not a YAML reader (~30 ms).
+    from .text.yamlio import check_keys, load_yaml
+
     path = project.sources / "packages.yaml"
     if not project.sources.is_dir() or not any(project.sources.iterdir()):
         raise SourceError(

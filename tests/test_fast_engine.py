@@ -254,3 +254,35 @@ def test_dates_cast_again_without_refused_cells_agree_with_strptime(monkeypatch,
         assert ok is not True and ok.to_pylist() == slow_ok.to_pylist()
     kept = [i for i, sure in enumerate(slow_ok.to_pylist() if slow_ok is not True else []) if sure]
     assert [days[i].as_py() for i in kept] == [slow_days[i].as_py() for i in kept]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["a", "1", "", "x y", '"q"', "b;c", "d,e", "f|g", "h\tk"]),
+            min_size=1,
+            max_size=5,
+        ),  # fmt: skip
+        min_size=1,
+        max_size=25,
+    ),
+    st.sampled_from([",", ";", "\t", "|"]),
+    st.sampled_from([",\t;|", ";", ","]),
+)
+def test_sniffer_answers_as_pythons(rows, delimiter, candidates):
+    """The sniffer that counts only candidate delimiters gives csv.Sniffer's dialect."""
+    import csv
+
+    from ddet_data.validate.fast.source import Sniffer
+
+    sample = "\n".join(delimiter.join(cells) for cells in rows) + "\n"
+
+    def sniffed(sniffer):
+        try:
+            found = sniffer.sniff(sample, candidates)
+        except csv.Error as exc:
+            return str(exc)
+        return (found.delimiter, found.quotechar, found.skipinitialspace, found.doublequote)
+
+    assert sniffed(Sniffer()) == sniffed(csv.Sniffer())

@@ -74,3 +74,39 @@ def test_cli_exit_codes_and_json_shape(broken_opsn):
     assert "message" in type_error
     # The edited file no longer matches the hash the descriptor records: said too.
     assert any(e["type"] == "hash-count" for e in errors)
+
+
+def test_project_checks_for_a_single_file_with_a_project_schema(tmp_path):
+    """`validate organizations.csv --schema schemas/organizations.json` runs the SIREN check."""
+    with open(OPSN / "data" / "organizations.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[2][rows[0].index("siren")] = "123456789"  # nine digits, a bad Luhn checksum
+    for suffix in (".csv", ".parquet"):
+        path = tmp_path / f"orgs{suffix}"
+        if suffix == ".csv":
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                csv.writer(handle, lineterminator="\n").writerows(rows)
+        else:
+            import pyarrow.csv as pa_csv
+            import pyarrow.parquet as pq
+
+            table = pa_csv.read_csv(tmp_path / "orgs.csv", convert_options=pa_csv.ConvertOptions(
+                column_types={"siren": "string", "founded_year": "int64"}))  # fmt: skip
+            pq.write_table(table, path)
+        result = CliRunner().invoke(
+            cli,
+            ["--root", str(ROOT), "validate", "--json", str(path),
+             "--schema", str(ROOT / "schemas" / "organizations.json")],
+        )  # fmt: skip
+        assert result.exit_code == 3, result.output
+        errors = json.loads(result.output)["tasks"][0]["errors"]
+        assert [(e["type"], e["rowNumber"], e["fieldName"]) for e in errors] == [
+            ("siren-error", 3, "siren")
+        ], suffix
+    # The same file with a schema that is not the project's: no project check.
+    other = tmp_path / "other.json"
+    text = (ROOT / "schemas" / "organizations.json").read_text(encoding="utf-8")
+    assert '"version": "1.0.0"' in text
+    other.write_text(text.replace('"version": "1.0.0"', '"version": "9.9.9"'), encoding="utf-8")
+    report = validate_paths([tmp_path / "orgs.csv"], schema=other, project_schemas=ROOT / "schemas")
+    assert report["valid"], report

@@ -198,6 +198,7 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
     report = validate_paths(
         list(paths),
         schema=schema,
+        project_schemas=project.schemas,
         engine=engine,
         limit_errors=limit_errors,
         sources_root=sources_root,

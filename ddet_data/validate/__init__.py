@@ -1,7 +1,9 @@
 """Validate data packages: frictionless (or the fast engine) plus the project's checks.
 
 Bad data is a value: these functions return a report and raise only when the input
-cannot be read at all (a missing file, a descriptor that is not JSON).
+cannot be read at all (a missing file, a descriptor that is not JSON). An invalid
+descriptor, schema or dialect is bad data too: the report holds frictionless's errors
+about it (`schema-error`, `field-error`, `package-error`, ...).
 """
 
 from __future__ import annotations
@@ -12,56 +14,97 @@ from pathlib import Path
 
 from ..errors import DdetError
 from ..text.jsonio import read_json
+from .descriptors import FIELD_FREE, SCHEMA_FREE, certainly_valid_package
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
-# Documentation that Table Schemas of schema.data.gouv.fr (and ours) carry: it changes no
-# finding, so the fast engine is shown the schema without it.
-SCHEMA_DOCUMENTATION = {
-    "countryCode", "homepage", "path", "licenses", "created", "lastModified", "version",
-    "contributors", "sources", "resources", "keywords", "image", "$schema", "name",
-    "title", "description",
-}  # fmt: skip
-FIELD_DOCUMENTATION = {"enumDescriptions", "rdfType"}
+# Documentation that Table Schemas carry (schema.data.gouv.fr's metadata, Table Schema's
+# own title, description, example): it changes no finding, so the fast engine is shown
+# the schema without it. (Whether it is *valid* documentation is checked beforehand.)
+SCHEMA_DOCUMENTATION = SCHEMA_FREE | {"$schema", "name", "title", "description"}
+FIELD_DOCUMENTATION = FIELD_FREE | {"title", "description", "example"}
 DEFAULT_LIMIT_ERRORS = 1000
+DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods", ".jsonl", ".ndjson")
 
 
 @dataclass
 class Target:
-    """A package to validate (schemas resolved to dicts) and the folder its paths start from."""
+    """A package to validate (schemas resolved to dicts) and the folder its paths start from.
+
+    `source`, `kind` and `schema_path` say what the user named (a package, a resource
+    descriptor, or a data file and its schema), so that frictionless, when it must
+    speak, is asked exactly what `frictionless validate` would be. `project` marks
+    tables the project's own checks apply to.
+    """
 
     package: dict
     basepath: Path
+    source: Path | None = None
+    kind: str = "package"
+    schema_path: Path | None = None
+    project: bool = False
 
 
 def resolve_schemas(package: dict, basepath: Path) -> dict:
-    for resource in package["resources"]:
-        if isinstance(resource.get("schema"), str):
-            resource["schema"] = read_json(basepath / resource["schema"], DdetError)
+    """Schemas given as paths, read; one that cannot be read is left for frictionless to report."""
+    for resource in package.get("resources", []):
+        if isinstance(resource, dict) and isinstance(resource.get("schema"), str):
+            try:
+                resource["schema"] = read_json(basepath / resource["schema"], DdetError)
+            except (DdetError, OSError, ValueError):
+                pass
     return package
 
 
-def load_target(path: Path, schema: Path | None = None) -> Target:
-    """A datapackage.json, a folder holding one, a resource descriptor, or a data file + schema."""
+def load_target(path: Path, schema: Path | None = None, project_schemas: Path | None = None):
+    """A datapackage.json, a folder holding one, a resource descriptor, or a data file
+    (with or without a schema)."""
     if path.is_dir():
         path = path / "datapackage.json"
-    if path.suffix in (".csv", ".parquet"):
-        if schema is None:
-            raise DdetError(f"{path}: a data file needs --schema to be validated")
+    if path.suffix.lower() in DATA_SUFFIXES or (schema is not None and path.suffix != ".json"):
+        if not path.is_file():
+            raise DdetError(f"{path}: no such file")
         resource = {
             "name": path.stem.lower().replace(" ", "_") or "data",
             "type": "table",
             "path": path.name,
-            "format": path.suffix[1:],
-            "schema": str(schema.resolve()),
+            "format": path.suffix[1:].lower(),
         }
-        return Target(resolve_schemas({"resources": [resource]}, path.parent), path.parent)
+        table = None
+        if schema is not None:
+            resource["schema"] = str(schema.resolve())
+            table = project_table(schema, project_schemas)
+            if table:
+                resource["name"] = table  # the project's checks know tables by name
+        package = resolve_schemas({"resources": [resource]}, path.parent)
+        return Target(package, path.parent, path, "file", schema, project=bool(table))
     descriptor = read_json(path, DdetError)
-    if "resources" not in descriptor:
-        if "path" not in descriptor:
-            raise DdetError(f"{path}: neither a data package nor a resource descriptor")
-        descriptor = {"resources": [descriptor]}
-    return Target(resolve_schemas(descriptor, path.parent), path.parent)
+    if not isinstance(descriptor, dict):
+        raise DdetError(f"{path}: neither a data package nor a resource descriptor")
+    if "resources" in descriptor:
+        from .checks import PROJECT_PACKAGES
+
+        project = descriptor.get("name") in PROJECT_PACKAGES
+        return Target(resolve_schemas(descriptor, path.parent), path.parent, path, "package",
+                      project=project)  # fmt: skip
+    if "path" not in descriptor and "data" not in descriptor:
+        raise DdetError(f"{path}: neither a data package nor a resource descriptor")
+    package = resolve_schemas({"resources": [descriptor]}, path.parent)
+    return Target(package, path.parent, path, "resource")
+
+
+def project_table(schema: Path, project_schemas: Path | None) -> str | None:
+    """The project's table whose schema this is (the same JSON as schemas/<table>.json)."""
+    if project_schemas is None:
+        return None
+    own = project_schemas / schema.name
+    if not own.is_file():
+        return None
+    try:
+        same = read_json(own, DdetError) == read_json(schema, DdetError)
+    except DdetError:
+        return None
+    return schema.stem if same else None
 
 
 def without_documentation(resource: dict) -> dict:
@@ -71,9 +114,25 @@ def without_documentation(resource: dict) -> dict:
     bare = {key: value for key, value in schema.items() if key not in SCHEMA_DOCUMENTATION}
     bare["fields"] = [
         {key: value for key, value in field.items() if key not in FIELD_DOCUMENTATION}
+        if isinstance(field, dict)
+        else field
         for field in schema.get("fields", [])
     ]
     return {**resource, "schema": bare}
+
+
+def single_resource_task(target: Target, limit_errors: int) -> dict:
+    """frictionless's one task for a file or resource descriptor, as its CLI gives it."""
+    from .frictionless_engine import validate_source_frictionless
+
+    report = validate_source_frictionless(
+        target.source, target.kind, target.schema_path, limit_errors
+    )
+    task = report["tasks"][0]
+    task["errors"] = report.get("errors", []) + task["errors"]
+    task["valid"] = not task["errors"]
+    task["stats"]["errors"] = len(task["errors"])
+    return task
 
 
 def validate_resource(
@@ -86,12 +145,18 @@ def validate_resource(
         from .fast.engine import validate_resource_fast
 
         try:
+            shown = resource
+            if "schema" not in resource:
+                shown = {**resource, "schema": inferred_schema(resource, target.basepath)}
             bare_package = {
                 **target.package,
-                "resources": [without_documentation(r) for r in target.package["resources"]],
+                "resources": [
+                    without_documentation(shown if r is resource else r)
+                    for r in target.package["resources"]
+                ],
             }
             task = validate_resource_fast(
-                without_documentation(resource),
+                without_documentation(shown),
                 target.basepath,
                 bare_package,
                 limit_errors=limit_errors,
@@ -101,17 +166,79 @@ def validate_resource(
         except Unsupported as reason:
             # The report says so: a reader must know which engine stood behind a finding.
             note = f"{resource['name']}: validated with frictionless ({reason})"
-            from .frictionless_engine import validate_resource_frictionless
+            return frictionless_task(resource, target, limit_errors), note
+    if engine != "frictionless" and resource.get("type") == "file" and "rows" not in resource:
+        from ..errors import Unsupported
+        from .fast.engine import validate_file_fast
 
-            task = validate_resource_frictionless(
-                resource, target.basepath, target.package, limit_errors
-            )
-            return task, note
+        try:
+            return validate_file_fast(resource, target.basepath), None
+        except Unsupported as reason:
+            note = f"{resource['name']}: validated with frictionless ({reason})"
+            return frictionless_task(resource, target, limit_errors), note
+    return frictionless_task(resource, target, limit_errors), None
+
+
+def inferred_schema(resource: dict, basepath: Path) -> dict:
+    from ..errors import Unsupported
+    from .frictionless_engine import infer_schema
+
+    if resource.get("format", "csv") not in ("csv", "tsv"):
+        raise Unsupported(f"no schema to infer from a {resource.get('format')} file here")
+    try:
+        return infer_schema(resource, basepath)
+    except Exception as exc:  # frictionless reports what stopped its inference
+        raise Unsupported(f"schema inference failed: {exc}") from exc
+
+
+def frictionless_task(resource: dict, target: Target, limit_errors: int) -> dict:
+    if target.source is not None and target.kind in ("file", "resource"):
+        return single_resource_task(target, limit_errors)
+    from frictionless import FrictionlessException
+
     from .frictionless_engine import validate_resource_frictionless
+    from .report import task_report
 
-    return validate_resource_frictionless(
-        resource, target.basepath, target.package, limit_errors
-    ), None
+    try:
+        return validate_resource_frictionless(
+            resource, target.basepath, target.package, limit_errors
+        )
+    except FrictionlessException as exc:  # a descriptor frictionless refuses: its errors
+        errors = [error.to_dict() for error in (exc.reasons or [exc.error])]
+        return task_report(resource.get("name", ""), str(resource.get("path", "")), errors)
+
+
+def validate_target(
+    target: Target, engine: str, limit_errors: int, on_resource, progress, counted: int, total: int
+) -> tuple[list[dict], list[str], list[dict]]:
+    """(tasks, notes, report-level errors) of one target."""
+    if target.source is not None and (engine == "frictionless" or not descriptors_valid(target)):
+        from .frictionless_engine import validate_source_frictionless
+
+        report = validate_source_frictionless(
+            target.source, target.kind, target.schema_path, limit_errors
+        )
+        notes = []
+        if engine != "frictionless":
+            notes.append(f"{target.source.name}: validated with frictionless (invalid descriptor)")
+        return report["tasks"], notes, report.get("errors", [])
+    tasks, notes = [], []
+    for resource in target.package["resources"]:
+        if on_resource:
+            on_resource(resource["name"], counted + len(tasks) + 1, total)
+        task, note = validate_resource(resource, target, engine, limit_errors, progress)
+        tasks.append(task)
+        notes += [note] if note else []
+    return tasks, notes, []
+
+
+def descriptors_valid(target: Target) -> bool:
+    """Proven here for plain descriptors; else as frictionless says (importing it)."""
+    if certainly_valid_package(target.package):
+        return True
+    from .frictionless_engine import metadata_errors
+
+    return not metadata_errors(target.source, target.kind, target.schema_path)
 
 
 def validate_targets(
@@ -127,25 +254,36 @@ def validate_targets(
 
     if engine not in ENGINES:
         raise DdetError(f"unknown engine {engine!r} (choose one of {', '.join(ENGINES)})")
-    tasks, notes, tables = [], [], {}
+    tasks, notes, errors, tables = [], [], [], {}
     task_by_table = {}
-    total = sum(len(target.package["resources"]) for target in targets)
+    total = sum(len(target.package.get("resources", [])) for target in targets)
     for target in targets:
-        for resource in target.package["resources"]:
-            if on_resource:
-                on_resource(resource["name"], len(tasks) + 1, total)
-            task, note = validate_resource(resource, target, engine, limit_errors, progress)
-            tasks.append(task)
-            notes += [note] if note else []
-            task_by_table[resource["name"]] = task
-        tables.update(read_tables(target.package, target.basepath))
-    for table, errors in run_checks(tables, sources_root).items():
-        add_errors(task_by_table[table], errors)
-    return combine(tasks, notes)
+        found, said, top = validate_target(
+            target, engine, limit_errors, on_resource, progress, len(tasks), total
+        )
+        tasks += found
+        notes += said
+        errors += top
+        if target.kind in ("file", "resource") and found:
+            # One resource: its task, whatever name frictionless gave it.
+            task_by_table[target.package["resources"][0].get("name")] = found[0]
+        else:
+            for task in found:
+                task_by_table[task.get("name")] = task
+        if target.project or target.source is None:
+            tables.update(read_tables(target.package, target.basepath, target.project))
+    for table, found in run_checks(tables, sources_root).items():
+        if table in task_by_table:
+            add_errors(task_by_table[table], found)
+    return combine(tasks, notes, errors)
 
 
-def validate_paths(paths: list[Path], schema: Path | None = None, **options) -> dict:
-    return validate_targets([load_target(path, schema) for path in paths], **options)
+def validate_paths(
+    paths: list[Path], schema: Path | None = None, project_schemas: Path | None = None, **options
+) -> dict:
+    return validate_targets(
+        [load_target(path, schema, project_schemas) for path in paths], **options
+    )
 
 
 def validate_packages(paths: list[Path], **options) -> dict:

@@ -1,11 +1,15 @@
-"""The reference engine: frictionless-py, one resource at a time."""
+"""The reference engine: frictionless-py, one resource at a time or a whole source."""
 
 from __future__ import annotations
 
 import copy
 from pathlib import Path
 
-from frictionless import Package
+from frictionless import FrictionlessException, Package, Report, Resource, system
+
+# Local paths outside the data's folder (`--schema schemas/x.json`) are the user's own:
+# what `frictionless validate --trusted` allows. It changes no finding.
+system.trusted = True
 
 
 def validate_resource_frictionless(
@@ -21,3 +25,51 @@ def validate_resource_frictionless(
     task["valid"] = not task["errors"]
     task["stats"]["errors"] = len(task["errors"])
     return task
+
+
+def open_source(source: Path, kind: str, schema: Path | None):
+    """The resource (or package) `frictionless validate [--schema S] [--type T]` opens."""
+    return Resource(
+        source=source.name,
+        basepath=str(source.parent),
+        schema=str(schema.resolve()) if schema else None,
+        datatype=kind if kind in ("package", "resource") else None,
+    )
+
+
+def metadata_errors(source: Path, kind: str, schema: Path | None) -> bool:
+    """True when frictionless finds the descriptors (package, resource, schema, dialect) invalid."""
+    try:
+        if kind == "package":
+            # What frictionless's package resource opens to validate a package.
+            opened = Package.from_descriptor(source.name, basepath=str(source.parent))
+        else:
+            opened = open_source(source, kind, schema)
+        opened.to_descriptor(validate=True)
+        for resource in getattr(opened, "resources", []):
+            resource.to_descriptor(validate=True)
+    except FrictionlessException:
+        return True
+    return False
+
+
+def validate_source_frictionless(
+    source: Path, kind: str, schema: Path | None, limit_errors: int = 1000
+) -> dict:
+    """The report of `frictionless validate --json [--schema S] [--type T] SOURCE`.
+
+    Where that command stops on an exception (a dialect it cannot build), the report
+    holds the exception's errors, as frictionless's `validate()` function gives them.
+    """
+    try:
+        report = open_source(source, kind, schema).validate(limit_errors=limit_errors)
+    except FrictionlessException as exc:
+        report = Report.from_validation(errors=exc.reasons or [exc.error])
+    return report.to_dict()
+
+
+def infer_schema(resource: dict, basepath: Path) -> dict:
+    """The Table Schema frictionless infers for a resource given without one."""
+    framed = Resource.from_descriptor(copy.deepcopy(resource), basepath=str(basepath))
+    framed.infer()
+    return framed.schema.to_descriptor()

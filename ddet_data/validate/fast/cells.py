@@ -11,6 +11,7 @@ complete: when it is unsure, frictionless decides.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from decimal import Decimal
 from typing import Any
@@ -28,13 +29,27 @@ _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _YEAR = r"^[0-9]{4}$"
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 _EMAIL = r"^[a-z0-9][a-z0-9._-]{0,40}[a-z0-9]@[a-z0-9][a-z0-9-]{0,30}[a-z0-9]\.[a-z]{2,10}$"
-_URI = r"^https?://[a-z0-9][a-z0-9.-]{0,60}[a-z0-9](/[a-zA-Z0-9_/.-]*)?$"
+# frictionless's uri check asks rfc3986 only for a scheme: printable ASCII after http(s)://
+# always has one.
+_URI = r"^https?://[!-~]+$"
 _CACHE_SIZE = 200_000
 # A batch with impossible dates (2021-02-30) is cast again without each refused value,
 # up to this many distinct values (~1 ms a cast), before the regex and strptime path.
 _CAST_RETRIES = 8
 _REFUSED = re.compile(r"^Failed to parse string: '(.*)' as a scalar of type date32", re.S)
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+_FIRST_DAY = dt.date(1, 1, 1).toordinal() - _EPOCH
+_LAST_DAY = dt.date(9999, 12, 31).toordinal() - _EPOCH
+
+
+def arrow_of(values: np.ndarray) -> pa.Array:
+    """A numpy int64 or bool array as Arrow, without `pa.array`'s probe for masked arrays
+    (which imports numpy.ma, ~30 ms of a small run)."""
+    if values.dtype == bool:
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+    values = np.ascontiguousarray(values, dtype=np.int64)
+    return pa.Array.from_buffers(pa.int64(), len(values), [None, pa.py_buffer(values)])
 
 
 class FieldCheck:
@@ -218,7 +233,7 @@ class FieldCheck:
             matched = pc.match_substring_regex(column, f"^(?:{pattern})$")
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return False
-        if "|" in pattern:
+        if _top_level_alternation(pattern):
             # frictionless anchors without a group ("^a|b$"): alternation escapes it.
             return False
         plain = pc.and_(pc.string_is_ascii(column),
@@ -251,6 +266,125 @@ class FieldCheck:
             check = compare(values, pa.scalar(bound, values.type))
             ok = check if ok is True else pc.and_(ok, check)
         return ok
+
+    # Typed columns (Parquet): checked from their Arrow values and statistics
+
+    def typed_masks(self, typed: pa.Array, stats: Any) -> tuple[np.ndarray, np.ndarray] | None:
+        """(missing, sure) for a typed column whose text cannot fail this field's type,
+        or None when its text must be checked instead. A null is an empty cell."""
+        if not self.only_blank_missing or pa.types.is_dictionary(typed.type):
+            return None
+        kind, constraints = self.type, self.constraints
+        bounded = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+        if kind == "integer" and _small_integers(typed.type):
+            if not _only(constraints, {"required", "unique", "enum"} | bounded):
+                return None
+        elif kind == "date" and pa.types.is_date32(typed.type):
+            if self.format not in ("default", "%Y-%m-%d") or "enum" in constraints:
+                return None
+            if not _only(constraints, {"required", "unique"} | bounded):
+                return None
+        elif kind == "number" and (
+            pa.types.is_floating(typed.type) or _small_integers(typed.type)
+        ):
+            # pyarrow writes a double as its shortest round-trip text, which Decimal
+            # reads as the same number: the float's value stands for the cell's.
+            plain = self._plain_number() and self.field.bare_number
+            if not plain or not _only(constraints, {"required", "unique"} | bounded):
+                return None
+        elif kind == "boolean" and pa.types.is_boolean(typed.type):
+            plain = "true" in self.field.true_values and "false" in self.field.false_values
+            if not plain or not _only(constraints, {"required", "unique"}):
+                return None
+        else:
+            return None
+        rows = len(typed)
+        if typed.null_count:
+            missing = typed.is_null().to_numpy(zero_copy_only=False)
+        else:
+            missing = np.zeros(rows, dtype=bool)
+        value_ok = self._typed_values_sure(typed, stats)
+        if value_ok is True:
+            sure = np.ones(rows, dtype=bool)
+        else:
+            sure = value_ok.fill_null(False).to_numpy(zero_copy_only=False).copy()
+        if missing.any():
+            sure[missing] = not self.required
+        return missing, sure
+
+    def _typed_values_sure(self, typed: pa.Array, stats: Any) -> pa.Array | bool:
+        if self.type == "boolean":
+            return True
+        if self.type == "date":
+            days = pc.cast(pc.cast(typed, pa.int32()), pa.int64())
+            # Python's dates run from year 1 to 9999; Arrow's further.
+            within = pc.and_(pc.greater_equal(days, _FIRST_DAY), pc.less_equal(days, _LAST_DAY))
+            if _stats_within(stats, dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+                within = True
+            bounds = self._bounds_sure(days, _date_days, strict_equal=False)
+            if bounds is not True and self._stats_prove_bounds(stats, _date_days):
+                bounds = True
+            return _both(within, bounds)
+        if self.type == "number":
+            values = typed if typed.type == pa.float64() else pc.cast(typed, pa.float64())
+            finite: Any = True
+            if pa.types.is_floating(typed.type):
+                finite = pc.is_finite(values)  # "inf" and "nan" are left to the reader
+            bounds = self._bounds_sure(values, float, strict_equal=True)
+            if bounds is not True and self._stats_prove_bounds(stats, float, strict=True):
+                bounds = True
+            return _both(finite, bounds)
+        values = typed if typed.type == pa.int64() else pc.cast(typed, pa.int64())
+        bounds = self._bounds_sure(values, int, strict_equal=False)
+        if bounds is not True and self._stats_prove_bounds(stats, int):
+            bounds = True  # the row group's min and max are inside: so is every value
+        found: Any = True
+        if "enum" in self.constraints:
+            members = [self.value_reader(value) for value in self.constraints["enum"]]
+            if any(not isinstance(m, int) or isinstance(m, bool) for m in members):
+                return False
+            found = pc.is_in(values, value_set=pa.array(members, pa.int64()))
+        return _both(bounds, found)
+
+    def _stats_prove_bounds(self, stats: Any, convert, strict: bool = False) -> bool:
+        """True when the row group's min and max lie inside every bound (on floats, by a
+        strict margin, as for single values)."""
+        if stats is None or not stats.has_min_max:
+            return False
+        low, high = convert(stats.min), convert(stats.max)
+        if strict and not (math.isfinite(low) and math.isfinite(high)):
+            return False
+        for name, holds in (
+            ("minimum", lambda b: low > b if strict else low >= b),
+            ("maximum", lambda b: high < b if strict else high <= b),
+            ("exclusiveMinimum", lambda b: low > b), ("exclusiveMaximum", lambda b: high < b),
+        ):  # fmt: skip
+            if name in self.constraints:
+                bound = self.value_reader(self.constraints[name])
+                if bound is None or not holds(convert(bound)):
+                    return False
+        return True
+
+    def typed_key_values(
+        self, typed: pa.Array, sure: np.ndarray, missing: np.ndarray, targets: dict[int, Any]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Key values straight from a typed column (see `key_values`)."""
+        if self.type == "date":
+            values = pc.cast(pc.cast(typed, pa.int32()), pa.int64())
+        elif self.type == "number":
+            values = typed if typed.type == pa.float64() else pc.cast(typed, pa.float64())
+        elif self.type == "boolean":
+            values = pc.cast(typed, pa.int64())
+        else:
+            values = typed if typed.type == pa.int64() else pc.cast(typed, pa.int64())
+        values = values.fill_null(0).to_numpy(zero_copy_only=False).copy()
+        nulls = ~(sure & ~missing)
+        for index, target in targets.items():
+            if target is None:
+                continue
+            nulls[index] = False
+            values[index] = _to_key(target)
+        return values, nulls
 
     # Key values for unique, primary and foreign keys
 
@@ -287,7 +421,7 @@ class FieldCheck:
                 nulls[index] = target is None
             return column, nulls
         if kind == "float":
-            text = pc.if_else(pa.array(valid_sure), column.fill_null("0"), "0")
+            text = pc.if_else(arrow_of(valid_sure), column.fill_null("0"), "0")
             values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
         else:
             values = self._int_keys(column, valid_sure)
@@ -300,7 +434,7 @@ class FieldCheck:
         return values, nulls
 
     def _int_keys(self, column: pa.Array, valid_sure: np.ndarray) -> np.ndarray:
-        mask = pa.array(valid_sure)
+        mask = arrow_of(valid_sure)
         if self.type == "boolean":
             truthy = pc.is_in(column.fill_null(""), value_set=pa.array(
                 list(self.field.true_values), pa.string()))  # fmt: skip
@@ -372,11 +506,51 @@ def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
     return ok, pc.cast(days, pa.int64())
 
 
+def _top_level_alternation(pattern: str) -> bool:
+    """A `|` outside every group and class, where `^a|b$` and `^(?:a|b)$` differ."""
+    if "[]" in pattern or "[^]" in pattern:
+        return True  # a class opening on "]": unsure, say yes
+    depth, in_class, escaped = 0, False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
 def _same_day(parsed: pa.Array, text: pa.Array) -> pa.Array:
     """Arrow's strptime rolls 2021-02-30 over to March: compare month and day back."""
     month = pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64())
     day = pc.cast(pc.utf8_slice_codeunits(text, 8, 10), pa.int64())
     return pc.and_(pc.equal(pc.month(parsed), month), pc.equal(pc.day(parsed), day))
+
+
+def _small_integers(kind: pa.DataType) -> bool:
+    """Integer types whose every value is an int64 (uint64 may not be)."""
+    return pa.types.is_integer(kind) and kind != pa.uint64()
+
+
+def _stats_within(stats: Any, low: Any, high: Any) -> bool:
+    return stats is not None and stats.has_min_max and low <= stats.min and stats.max <= high
+
+
+def _both(first: Any, second: Any) -> Any:
+    if first is True:
+        return second
+    if second is True:
+        return first
+    return pc.and_(first, second)
 
 
 def _only(constraints: dict, allowed: set[str]) -> bool:

@@ -27,7 +27,7 @@ import numpy as np
 import pyarrow as pa
 
 from ...errors import Unsupported
-from .cells import FieldCheck
+from .cells import FieldCheck, arrow_of
 from .findings import IntegrityPlan, RowFinding, row_errors
 from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 from .schema import FieldSpec, read_light_schema
@@ -36,14 +36,16 @@ from .source import (
     CsvSource,
     NeedsExactReader,
     ParquetSource,
+    as_csv_text,
     open_csv_source,
     open_parquet_source,
 )
 
-__all__ = ["Unsupported", "validate_resource_fast"]
+__all__ = ["Unsupported", "validate_file_fast", "validate_resource_fast"]
 
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema", "name",
                 "title", "description", "profile", "fieldsMatch"}  # fmt: skip
+SMALL_FILE = 1 << 20
 _PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
 
 
@@ -55,14 +57,42 @@ def validate_resource_fast(
     progress: Callable[[int], None] | None = None,
 ) -> dict:
     """One task of frictionless's report for a CSV or Parquet `resource`, or `Unsupported`."""
-    _skip_pandas_probe()
+    skip_pandas_probe()
     try:
         return _validate(resource, Path(basepath), package, limit_errors, progress, exact=False)
     except NeedsExactReader:
         return _validate(resource, Path(basepath), package, limit_errors, progress, exact=True)
 
 
-def _skip_pandas_probe() -> None:
+def validate_file_fast(resource: dict, basepath: str | Path) -> dict:
+    """frictionless's task for a `"type": "file"` resource: its size and hash checked."""
+    started = time.perf_counter()
+    where = resource.get("path")
+    if not isinstance(where, str) or "://" in where or not (Path(basepath) / where).is_file():
+        raise Unsupported("the file is not one local file")
+    hasher = _FileHasher(Path(basepath) / where)
+    hasher.run()
+    errors = _declared_stats_errors(resource, hasher, 0, 0)
+    return {
+        "name": resource.get("name"),
+        "type": "file",
+        "valid": not errors,
+        "place": where,
+        "labels": [],
+        "stats": {
+            "errors": len(errors),
+            "warnings": 0,
+            "seconds": round(time.perf_counter() - started, 3),
+            "md5": hasher.md5,
+            "sha256": hasher.sha256,
+            "bytes": hasher.bytes,
+        },
+        "warnings": [],
+        "errors": errors,
+    }
+
+
+def skip_pandas_probe() -> None:
     """Spare a fresh process pyarrow's import of pandas (~0.2 s, a tenth of a run).
 
     pyarrow imports pandas the first time it converts any Python value, only to ask
@@ -91,7 +121,10 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     table = _open_table(resource, Path(basepath))
     table.source.exact = exact
     hasher = _FileHasher(table.source.path)
-    hasher.start()
+    if hasher.path.stat().st_size > SMALL_FILE:
+        hasher.start()  # on another core, while the batches are read
+    else:
+        hasher.run()  # starting a thread costs more than hashing a small file
     lookups = [
         _read_lookup(group, resource, table, Path(basepath), package)
         for group in table.foreign_keys
@@ -130,7 +163,8 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
         raise Unsupported("internal: stopped before the error limit")  # cannot happen
     if partial:
         warnings.append(f"reached error limit: {limit_errors}")
-    hasher.join()
+    if hasher.is_alive() or hasher.ident is not None:
+        hasher.join()
     if not partial:
         errors += _declared_stats_errors(resource, hasher, len(table.schema.fields), rows)
 
@@ -270,14 +304,26 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     blank = np.ones(batch.num_rows, dtype=bool)
     keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for check in table.checks:
-        column = batch.columns[check.position]
-        missing_array = check.missing_mask(column)
-        missing = missing_array.to_numpy(zero_copy_only=False)
+        typed = batch.typed[check.position] if batch.typed else None
+        masks = None
+        if typed is not None:
+            stats = batch.stats[check.position] if batch.stats else None
+            masks = check.typed_masks(typed, stats)
+        if masks is not None:
+            # A typed Parquet column: no text is made but for the doubtful cells.
+            missing, sure = masks
+            doubtful = np.flatnonzero(~sure)
+            sources = as_csv_text(typed.take(arrow_of(doubtful))).to_pylist()
+        else:
+            column = batch.columns[check.position]
+            missing_array = check.missing_mask(column)
+            missing = missing_array.to_numpy(zero_copy_only=False)
+            sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
+            doubtful = np.flatnonzero(~sure)
+            sources = column.take(arrow_of(doubtful)).to_pylist()
         blank &= missing
-        sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
-        doubtful = np.flatnonzero(~sure)
         targets: dict[int, Any] = {}
-        for index, source in zip(doubtful, column.take(doubtful).to_pylist(), strict=True):
+        for index, source in zip(doubtful, sources, strict=True):
             target, notes = check.read(source)
             targets[int(index)] = target
             if notes:
@@ -286,7 +332,10 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                     for kind, note in notes.items()
                 ]
         if check.position in table.key_positions:
-            keys[check.position] = check.key_values(column, sure, missing, targets)
+            if masks is not None:
+                keys[check.position] = check.typed_key_values(typed, sure, missing, targets)
+            else:
+                keys[check.position] = check.key_values(column, sure, missing, targets)
 
     for index, cells in batch.ragged.items():
         if len(cells) > table.width:
@@ -352,7 +401,9 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
 
 def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
     """The text cells of the rows with findings, a column at a time."""
-    positions = pa.array([finding.index - batch.start for finding in found], pa.int64())
+    if not found:
+        return  # and a typed (Parquet) batch is never turned into text
+    positions = arrow_of(np.array([finding.index - batch.start for finding in found], np.int64))
     columns = [column.take(positions).to_pylist() for column in batch.columns]
     for row, finding in enumerate(found):
         cells = batch.ragged.get(finding.index - batch.start)
@@ -361,7 +412,7 @@ def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
 
 def _take(values: np.ndarray | pa.Array, positions: np.ndarray) -> np.ndarray | pa.Array:
     if isinstance(values, pa.Array):
-        return values.take(pa.array(positions, pa.int64()))
+        return values.take(arrow_of(positions))
     return values[positions]
 
 
@@ -406,7 +457,9 @@ def _read_lookup(
             doubtful = np.flatnonzero(~sure)
             targets = {
                 int(index): check.read(source)[0]
-                for index, source in zip(doubtful, column.take(doubtful).to_pylist(), strict=True)
+                for index, source in zip(
+                    doubtful, column.take(arrow_of(doubtful)).to_pylist(), strict=True
+                )
             }
             parts.append(check.key_values(column, sure, missing, targets))
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])

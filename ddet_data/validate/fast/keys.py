@@ -93,6 +93,17 @@ def _hash_strings(strings: pa.Array) -> np.ndarray:
         return _mix64(hashed ^ lengths.astype(np.uint64))
 
 
+def _unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values: `np.unique` without its import of numpy.ma (~30 ms)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
+
+
 class SeenKeys:
     """The keys met so far, each with the last row number that held it."""
 
@@ -148,11 +159,11 @@ class KeyLookup:
         self._sorted: np.ndarray | None = None
 
     def add(self, hashes: np.ndarray) -> None:
-        self._chunks.append(np.unique(hashes))
+        self._chunks.append(_unique(hashes))
 
     def freeze(self) -> None:
         merged = np.concatenate(self._chunks) if self._chunks else np.empty(0, np.uint64)
-        self._sorted = np.unique(merged)
+        self._sorted = _unique(merged)
         self._chunks = []
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
@@ -233,7 +244,7 @@ class IntKeys:
         if not self._segments:
             return found
         which = np.searchsorted(np.array(self._firsts, dtype=np.int64), wanted, side="right") - 1
-        for segment in np.unique(which[which >= 0]):
+        for segment in _unique(which[which >= 0]):
             first, last, row, keys, rows = self._segments[segment]
             spots = np.flatnonzero((which == segment) & (wanted <= last))
             if keys is None:
@@ -255,10 +266,10 @@ class IntKeyLookup:
         self._sorted: np.ndarray | None = None
 
     def add(self, values: np.ndarray) -> None:
-        self._chunks.append(np.unique(values.astype(np.int64, copy=False)))
+        self._chunks.append(_unique(values.astype(np.int64, copy=False)))
 
     def freeze(self) -> None:
-        keys = np.unique(np.concatenate(self._chunks)) if self._chunks else np.empty(0, np.int64)
+        keys = _unique(np.concatenate(self._chunks)) if self._chunks else np.empty(0, np.int64)
         self._chunks = []
         if len(keys) and int(keys[-1]) - int(keys[0]) < max(8 * len(keys), 1 << 16):
             self._low = int(keys[0])

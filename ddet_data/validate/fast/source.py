@@ -48,6 +48,9 @@ class Batch:
     num_rows: int
     # Rows whose cell count differs from the header's: index in batch -> real cells.
     ragged: dict[int, list[str]] = field(default_factory=dict)
+    # Parquet: the typed columns and their row group's statistics (None for a CSV)
+    typed: list[pa.Array] | None = None
+    stats: list[Any] | None = None
 
 
 @dataclass
@@ -196,10 +199,68 @@ def detect_encoding(buffer: bytes) -> str:
     return encoding
 
 
+class Sniffer(csv.Sniffer):
+    """Python's sniffer, answering the same in a fraction of the time.
+
+    `_guess_delimiter` counts each of the 127 ASCII characters on every line, though
+    only the candidate delimiters can ever be chosen: this copy of CPython 3.11's
+    algorithm counts those alone (~20 ms less a file), step for step otherwise.
+    """
+
+    def _guess_delimiter(self, data, delimiters):
+        if delimiters is None:
+            return super()._guess_delimiter(data, delimiters)
+        data = list(filter(None, data.split("\n")))
+        candidates = [chr(c) for c in range(127) if chr(c) in delimiters]
+        chunk_length = min(10, len(data))
+        iteration = 0
+        char_frequency: dict[str, dict[int, int]] = {}
+        modes: dict[str, tuple[int, int]] = {}
+        delims: dict[str, tuple[int, int]] = {}
+        start, end = 0, chunk_length
+        while start < len(data):
+            iteration += 1
+            for line in data[start:end]:
+                for char in candidates:
+                    meta = char_frequency.setdefault(char, {})
+                    freq = line.count(char)
+                    meta[freq] = meta.get(freq, 0) + 1
+            for char, meta in char_frequency.items():
+                items = list(meta.items())
+                if len(items) == 1 and items[0][0] == 0:
+                    continue
+                if len(items) > 1:
+                    mode = max(items, key=lambda x: x[1])
+                    items.remove(mode)
+                    modes[char] = (mode[0], mode[1] - sum(item[1] for item in items))
+                else:
+                    modes[char] = items[0]
+            total = float(min(chunk_length * iteration, len(data)))
+            consistency = 1.0
+            while len(delims) == 0 and consistency >= 0.9:
+                for k, v in modes.items():
+                    if v[0] > 0 and v[1] > 0 and (v[1] / total) >= consistency:
+                        delims[k] = v
+                consistency -= 0.01
+            if len(delims) == 1:
+                delim = list(delims.keys())[0]
+                return (delim, data[0].count(delim) == data[0].count(f"{delim} "))
+            start = end
+            end += chunk_length
+        if not delims:
+            return ("", 0)
+        if len(delims) > 1:
+            for d in self.preferred:
+                if d in delims:
+                    return (d, data[0].count(d) == data[0].count(f"{d} "))
+        delim = sorted((v, k) for k, v in delims.items())[-1][1]
+        return (delim, data[0].count(delim) == data[0].count(f"{delim} "))
+
+
 def _sniffed_dialect(sample: list[str]) -> csv.Dialect:
     """What frictionless's CsvControl gives a CSV resource without a dialect."""
     try:
-        config: Any = csv.Sniffer().sniff("".join(sample), ",\t;|")
+        config: Any = Sniffer().sniff("".join(sample), ",\t;|")
     except csv.Error:
         config = csv.excel()
     dialect = csv.excel()
@@ -235,7 +296,7 @@ def _dialect_by_frictionless(descriptor: dict, resource: dict, sample: list[str]
         control.set_not_defined("delimiter", "\t")
     delimiter = control.get_defined("delimiter", default=",\t;|")
     try:
-        config = csv.Sniffer().sniff("".join(sample), delimiter)
+        config = Sniffer().sniff("".join(sample), delimiter)
     except csv.Error:
         config = csv.excel()
     if config.quotechar == "'":
@@ -257,15 +318,33 @@ def _plain_ascii(buffer: bytes) -> bool:
     return buffer.isascii() and not any(mark in buffer for mark in (b"+", b"~", b"\x1b", b"\0"))
 
 
+def detected_header_row(path: Path, encoding: str, dialect: Any) -> int:
+    """The header row frictionless's Detector picks when the dialect names none: the first
+    of its sample's records (blank ones included) whose width is near the average, so
+    that comment lines and titles above a header are not taken for it."""
+    with open(path, encoding=encoding, newline="") as text:
+        records = [
+            cells
+            for _, cells in zip(range(SNIFF_LINES), csv.reader(text, dialect=dialect), strict=False)
+        ]
+    if not records:
+        return 1
+    width = round(sum(len(cells) for cells in records) / len(records))
+    drift = max(round(width * 0.1), 1)
+    for number, cells in enumerate(records, start=1):
+        if width - drift <= len(cells) <= width + drift:
+            return number
+    return 1
+
+
 def open_csv_source(path: Path, resource: dict) -> CsvSource:
     """Check the file can be read as frictionless would, and read its header."""
     with open(path, "rb") as raw:
         buffer = raw.read(ENCODING_BUFFER)
     try:
         if resource.get("encoding"):
-            from frictionless import Detector
-
-            encoding = Detector().detect_encoding(buffer, encoding=resource["encoding"])
+            # What frictionless's Detector makes of a declared encoding: its codec's name.
+            encoding = codecs.lookup(resource["encoding"]).name
         elif _plain_ascii(buffer):
             encoding = "utf-8"  # what frictionless makes of chardet's "ascii"
         else:
@@ -290,6 +369,10 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     else:
         py_dialect = _sniffed_dialect(sample)
 
+    if not (descriptor.get("header") is not None or "headerRows" in descriptor):
+        row = detected_header_row(path, encoding, py_dialect)
+        if row != 1:
+            raise Unsupported(f"frictionless detects the header on row {row}, not row 1")
     first = next(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect), None)
     if not first:
         raise Unsupported("the file has no header row")
@@ -320,17 +403,47 @@ class ParquetSource:
     exact: bool = False  # no other reader to fall back to: the text is already exact
 
     def batches(self) -> Iterator[Batch]:
+        """Batches whose columns stay typed; their text is made only where it is read
+        (a doubtful cell, a row with a finding, a column the typed checks do not cover).
+        Each batch carries its row group's statistics (min, max, null count)."""
         import pyarrow.parquet as pq
 
         start = 0
         with pq.ParquetFile(self.path) as file:
-            for record_batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS):
-                columns = [_as_csv_text(column) for column in record_batch.columns]
-                yield Batch(start, columns, record_batch.num_rows)
-                start += record_batch.num_rows
+            for group in range(file.metadata.num_row_groups):
+                meta = file.metadata.row_group(group)
+                stats = [meta.column(i).statistics for i in range(meta.num_columns)]
+                for record_batch in file.iter_batches(
+                    batch_size=PARQUET_BATCH_ROWS, row_groups=[group]
+                ):
+                    typed = list(record_batch.columns)
+                    yield Batch(start, TextColumns(typed), record_batch.num_rows,
+                                typed=typed, stats=stats)  # fmt: skip
+                    start += record_batch.num_rows
 
 
-def _as_csv_text(column: pa.Array) -> pa.Array:
+class TextColumns(list):
+    """The CSV text of typed columns, each made on first use."""
+
+    def __init__(self, typed: list[pa.Array]):
+        super().__init__([None] * len(typed))
+        self._typed = typed
+
+    def __getitem__(self, position):
+        if isinstance(position, slice):
+            return [self[i] for i in range(*position.indices(len(self)))]
+        text = super().__getitem__(position)
+        if text is None:
+            text = as_csv_text(self._typed[position])
+            self[position] = text
+        return text
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+
+def as_csv_text(column: pa.Array) -> pa.Array:
+    """What pyarrow's CSV writer puts in the cells of a typed column (nulls: empty)."""
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
     if not pa.types.is_string(column.type):
