@@ -111,9 +111,10 @@ def test_the_browser_shows_title_table_breaks_and_no_mermaid(site):
     # Raw HTML is sanitized: the script neither ran nor stayed, the handler is gone.
     assert "pirate" not in dom and "<script" not in description
     assert "<b>gras</b>" in description
-    # Headings are demoted and drawn as bold blocks, not headings.
+    # Headings are demoted (the smallest, here `##`, becomes level 3) and drawn as bold
+    # blocks, not headings.
     assert not re.search(r"<h[1-6]", description)
-    assert '<div class="titre titre-4">Citer ce jeu de données</div>' in description
+    assert '<div class="titre titre-3">Citer ce jeu de données</div>' in description
 
 
 def test_the_browser_shows_every_resource_with_size_checksum_and_group(site):

@@ -524,7 +524,9 @@ def render_description(package_dir: Path, limit: int = DESCRIPTION_LIMIT) -> str
             "L'historique complet est dans le fichier CHANGELOG.md publié avec le jeu de données.",
             "",
         ]
-    head = [" ".join(str(descriptor.get("description", "")).split()), ""]
+    # As written: sources/packages.yaml folds its lines, and a line break a maintainer
+    # writes on purpose is one on data.gouv.fr too (one newline is a line break there).
+    head = [str(descriptor.get("description", "")).strip(), ""]
     head += [
         *summary_table(package, schemas),
         "## Tables et clés",
