@@ -45,8 +45,13 @@ def test_first_plan_creates_the_dataset_with_its_version_and_changelog(project, 
 
     uploads = [a for a in as_json["packages"][0]["actions"] if a["action"] == "upload"]
     assert len(uploads) >= 7  # datapackage.json, 2 schemas, 2 CSV, 2 Parquet, docs
+    # The one update of a new dataset: its description's links to the pictures, sent
+    # once they are uploaded.
+    updates = [a for a in as_json["packages"][0]["actions"] if a["action"].startswith("update")]
+    assert [a["detail"] for a in updates] == ["description: links to the resources uploaded above"]
     assert counts(markdown) == {
-        "created": 1 + len(uploads), "replaced": 0, "updated": 0, "deleted": 0, "unchanged": 0
+        "created": 1 + len(uploads), "replaced": 0, "updated": len(updates), "deleted": 0,
+        "unchanged": 0,
     }  # fmt: skip
     assert f"#### `{project.name}`: new dataset" in markdown
     assert "Version: none → **1.0.0**" in markdown
