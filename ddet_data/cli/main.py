@@ -92,10 +92,6 @@ def project_of(ctx: click.Context):
     return Project(ctx.obj["root"])
 
 
-def on_terminal() -> bool:
-    return sys.stderr.isatty()
-
-
 def render_json(data) -> str:
     """Indented for a person at a terminal; compact when piped (a large report prints
     several times faster, and programs do not care)."""
@@ -189,23 +185,18 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
 
         paths = [folder / "datapackage.json" for folder in package_folders(project.datapackages)]
     sources_root = project.sources if project.sources.is_dir() else None
-    show = on_terminal() and not as_json
+    from .progress import Progress
 
-    def on_resource(name: str, index: int, total: int) -> None:
-        if show:
-            click.echo(f"\r[{index}/{total}] {name}".ljust(60), err=True, nl=False)
-
-    report = validate_paths(
-        list(paths),
-        schema=schema,
-        project_schemas=project.schemas,
-        engine=engine,
-        limit_errors=limit_errors,
-        sources_root=sources_root,
-        on_resource=on_resource,
-    )
-    if show:
-        click.echo("\r".ljust(61) + "\r", err=True, nl=False)
+    with Progress(enabled=False if as_json else None) as progress:
+        report = validate_paths(
+            list(paths),
+            schema=schema,
+            project_schemas=project.schemas,
+            engine=engine,
+            limit_errors=limit_errors,
+            sources_root=sources_root,
+            on_resource=lambda name, index, total: progress("resources", index, total),
+        )
     if output_format(ctx) == "github" and not as_json:  # JSON is for programs: left whole
         from .annotations import report_annotations
 
