@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ChangelogError
-from ..text.jsonio import read_json
+from .reader import PackageFolder
 
 MAJOR, MINOR, PATCH = 3, 2, 1
 LEVEL_NAMES = {MAJOR: "majeure", MINOR: "mineure", PATCH: "corrective"}
@@ -106,16 +106,13 @@ class PackageChanges:
 
 def package_tables(folder: Path) -> tuple[dict, dict[str, tuple[dict, Path]]]:
     """The descriptor and, per table, its schema and CSV path."""
-    descriptor = read_json(folder / "datapackage.json", ChangelogError)
-    tables = {}
-    for resource in descriptor.get("resources", []):
-        if resource.get("format") != "csv" or "schema" not in resource:
-            continue
-        schema = resource["schema"]
-        if isinstance(schema, str):
-            schema = read_json(folder / schema, ChangelogError)
-        tables[resource["name"]] = (schema, folder / resource["path"])
-    return descriptor, tables
+    package = PackageFolder(folder, ChangelogError)
+    tables = {
+        table.name: (table.schema, package.path / table.csv)
+        for table in package.tables().values()
+        if table.csv
+    }
+    return package.descriptor, tables
 
 
 def read_rows(path: Path, names: list[str], key: list[str]) -> dict[tuple[str, ...], dict]:
