@@ -28,8 +28,8 @@ from ..text.normalize import fold, fold_with_offsets
 from ..text.yamlio import check_keys, did_you_mean, load_yaml
 
 THEME_KEYS = ("id", "label_fr", "label_en", "definition", "expressions")
-EXPRESSION_SEPARATOR = " | "
-JOINERS = re.compile(r"[\s'\-]+")
+JOINERS = re.compile(r"[\s'\-]+")  # match one another in an expression
+EXPRESSION_SEPARATOR = " | "  # between a theme's expressions in its table row
 
 
 @dataclass(frozen=True)
