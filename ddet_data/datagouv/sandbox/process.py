@@ -26,6 +26,7 @@ UDATA_REQUIREMENTS = ("udata==17.18.0", "mongomock==4.3.0")
 SERVER_SCRIPT = Path(__file__).with_name("server.py")
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 10.0
+KEYS = ("api_key", "other_api_key")  # each in a file of its own, readable by the owner only
 
 
 @dataclass(frozen=True)
@@ -39,26 +40,22 @@ class Sandbox:
     state_dir: Path
 
     @property
+    def root_url(self) -> str:
+        return self.url.removesuffix("/api/1")
+
+    @property
     def api_key_file(self) -> Path:
         return self.state_dir / "api_key"
 
     @property
-    def other_api_key_file(self) -> Path:
-        return self.state_dir / "other_api_key"
-
-    @property
     def api_key(self) -> str:
         """The publisher's key (admin of the organization)."""
-        return self.api_key_file.read_text(encoding="utf-8").strip()
+        return read_secret(self.api_key_file)
 
     @property
     def other_api_key(self) -> str:
         """A valid key of a user without rights on the organization."""
-        return self.other_api_key_file.read_text(encoding="utf-8").strip()
-
-    @property
-    def root_url(self) -> str:
-        return self.url.removesuffix("/api/1")
+        return read_secret(self.state_dir / "other_api_key")
 
     def exports(self) -> str:
         """Shell lines to export; the key is read from its file, never shown."""
@@ -173,6 +170,10 @@ def write_secret(path: Path, value: str) -> None:
     path.write_text(value + "\n", encoding="utf-8")
 
 
+def read_secret(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip()
+
+
 def start(state_dir: Path, env_dir: Path, log=None, timeout: float = START_TIMEOUT) -> Sandbox:
     """Start the server (installing udata first if needed) unless one is already running."""
     state_dir, env_dir = state_dir.resolve(), env_dir.resolve()
@@ -193,8 +194,8 @@ def start(state_dir: Path, env_dir: Path, log=None, timeout: float = START_TIMEO
         data = json.loads(state_file.read_text(encoding="utf-8"))
         if not answers(data["url"]):
             return None
-        write_secret(state_dir / "api_key", data.pop("api_key"))
-        write_secret(state_dir / "other_api_key", data.pop("other_api_key"))
+        for key in KEYS:
+            write_secret(state_dir / key, data.pop(key))
         state_file.write_text(json.dumps(data, indent=2), encoding="utf-8")
         return sandbox_from(data, state_dir)
 
@@ -209,7 +210,7 @@ def stop(state_dir: Path) -> bool:
     was_running = process_alive(sandbox.pid) and is_sandbox_process(sandbox.pid)
     if was_running:
         stop_process(sandbox.pid, STOP_TIMEOUT)
-    for name in ("state.json", "api_key", "other_api_key"):
+    for name in ("state.json", *KEYS):
         (state_dir / name).unlink(missing_ok=True)
     return was_running
 
