@@ -15,6 +15,7 @@ import click
 
 from ..errors import EXIT_INVALID, DdetError
 from .annotations import format_option, output_format
+from .context import folder_option
 
 EPILOG_BUILD = """\b
 Examples:
@@ -73,13 +74,7 @@ class DdetGroup(click.Group):
 @click.group(cls=DdetGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="ddet-data", prog_name="ddet-data")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
-@click.option(
-    "--root",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Project folder holding sources/, schemas/ and datapackages/.",
-)
+@folder_option("--root", ".", help="Project folder holding sources/, schemas/ and datapackages/.")
 @click.pass_context
 def cli(ctx: click.Context, debug: bool, root: Path) -> None:
     """Turn the DDET newsletter, its interviews and facts about OPSN into open data."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .context import project_root
+from .context import folder_option, project_root
 
 EPILOG_PREVIEW = """\b
 Examples:
@@ -19,13 +19,7 @@ Examples:
 
 @click.command(epilog=EPILOG_PREVIEW)
 @click.argument("packages", nargs=-1)
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("preview"),
-    show_default=True,
-    help="Folder for the pages (relative to --root).",
-)
+@folder_option("--out", "preview", help="Folder for the pages (relative to --root).")
 @click.option("--serve", is_flag=True, help="Serve the pages on 127.0.0.1 until Ctrl-C.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port for --serve (0: any).")
 @click.option(

@@ -7,11 +7,10 @@ options, call one library function, render its result.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from .context import project_root
+from .context import FOLDER, project_root
 
 EPILOG_DOWNLOAD = """\b
 Examples:
@@ -46,7 +45,7 @@ Examples:
 )
 @click.option(
     "--dest",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FOLDER,
     help="Folder to write the package into (default: ./PACKAGE).",
 )
 @click.option(

@@ -46,22 +46,33 @@ def quiet(*_args) -> None:
 
 def recover_post(client: Client, send: Callable[[], Any], look: Look, what: str):
     """Send a POST; after a failure whose outcome is unknown, look before sending again."""
+    found, failure = send_or_find(client, send, look, POST_ATTEMPTS)
+    if failure is not None and found is None:
+        raise PublishError(f"{what}: gave up after {POST_ATTEMPTS} attempts: {failure}")
+    return found
+
+
+def send_or_find(
+    client: Client, send: Callable[[], Any], look: Look, attempts: int
+) -> tuple[Any, UncertainWrite | None]:
+    """What the POST answered, or what `look` found after it failed, with the last failure.
+
+    A failed POST may leave a file on a path named by the second, so a new try waits
+    for the next one.
+    """
     last: UncertainWrite | None = None
-    for attempt in range(POST_ATTEMPTS):
+    for attempt in range(attempts):
         if attempt:
             delay = client.delay(attempt - 1, last.retry_after if last else None)
             client.sleep(max(delay, SAME_SECOND))
             found = look()
             if found is not None:
-                return found
+                return found, None
         try:
-            return send()
+            return send(), None
         except UncertainWrite as exc:
             last = exc
-    found = look()
-    if found is not None:
-        return found
-    raise PublishError(f"{what}: gave up after {POST_ATTEMPTS} attempts: {last}")
+    return look(), last
 
 
 def send_file(
@@ -151,20 +162,9 @@ def join_parts(
         ("filename", file.upload_name),
         ("totalparts", str(part_count(file.size))),
     ]
-    last: UncertainWrite | None = None
-    for attempt in range(FINAL_ATTEMPTS):
-        if attempt:
-            # A failed join leaves a file on a path named by the second.
-            delay = client.delay(attempt - 1, last.retry_after if last else None)
-            client.sleep(max(delay, SAME_SECOND))
-            found = look()
-            if found is not None:
-                return found, None
-        try:
-            return post_form(client, path, fields, ok=(200, 201)), None
-        except UncertainWrite as exc:
-            last = exc
-    return look(), last
+    return send_or_find(
+        client, lambda: post_form(client, path, fields, ok=(200, 201)), look, FINAL_ATTEMPTS
+    )
 
 
 def post_form(client: Client, path: str, fields: list, ok: tuple[int, ...]) -> Any:

@@ -43,13 +43,12 @@ from ..text.fields import (
     required_text,
     required_url,
     slug,
-    text_list,
 )
 from ..text.normalize import same_typography
 from ..text.yamlio import check_keys, did_you_mean, load_yaml
 from .pages.interview import ParsedInterview, parse_interview
 from .pages.paragraphs import HTML_SUFFIXES
-from .themes import Theme, detect_themes
+from .themes import Theme, detect_themes, editorial_theme_ids
 
 INTERVIEW_KEYS = ("url", "published_on", "language", "participants")
 INTERVIEW_OPTIONAL = (
@@ -308,14 +307,7 @@ def theme_rows_of(interview_id, entry, path, parsed: ParsedInterview, themes) ->
                     "position": pair.position,
                 },
             )
-    for theme_id, line in text_list(entry, "themes", path, "theme ids"):
-        if theme_id not in themes:
-            raise SourceError(
-                f"unknown theme {theme_id!r}{did_you_mean(str(theme_id), themes)}; "
-                "themes are defined in sources/themes.yaml",
-                path,
-                line,
-            )
+    for theme_id in editorial_theme_ids(entry, path, themes):
         rows.setdefault(
             theme_id,
             {

@@ -30,8 +30,9 @@ from typing import Any, Protocol
 
 from ..errors import DraftExists, SourceError
 from ..text.codes import is_commune_code, is_departement_code, is_region_code
-from ..text.fields import optional_text, optional_url, positive_int, required_text, text_list
-from ..text.yamlio import check_keys, did_you_mean, load_yaml, yaml_files
+from ..text.fields import optional_text, optional_url, positive_int, required_text
+from ..text.yamlio import check_keys, load_yaml, yaml_files
+from .themes import editorial_theme_ids
 
 ISSUE_KEYS = ("number", "published_on", "title")
 ISSUE_OPTIONAL = ("url", "items")
@@ -131,14 +132,7 @@ def read_item(
 
 def item_themes(path, item, item_id, title, summary, theme_ids, detect) -> list[dict]:
     rows: dict[str, dict] = {}
-    for theme_id, line in text_list(item, "themes", path, "theme ids"):
-        if theme_id not in theme_ids:
-            raise SourceError(
-                f"unknown theme {theme_id!r}{did_you_mean(str(theme_id), theme_ids)}; "
-                "themes are defined in sources/themes.yaml",
-                path,
-                line,
-            )
+    for theme_id in editorial_theme_ids(item, path, theme_ids):
         rows[theme_id] = {"theme_id": theme_id, "method": "editorial", "matched_expression": None}
     text = "\n".join(part for part in (title, summary) if part)
     for match in detect(text):

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import SourceError
-from ..text.fields import SLUG
+from ..text.fields import SLUG, text_list
 from ..text.normalize import fold, fold_with_offsets
-from ..text.yamlio import check_keys, load_yaml
+from ..text.yamlio import check_keys, did_you_mean, load_yaml
 
 THEME_KEYS = ("id", "label_fr", "label_en", "definition", "expressions")
-EXPRESSION_SEPARATOR = " | "
-JOINERS = re.compile(r"[\s'\-]+")
+JOINERS = re.compile(r"[\s'\-]+")  # match one another in an expression
+EXPRESSION_SEPARATOR = " | "  # between a theme's expressions in its table row
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,21 @@ class ThemeMatch:
     start: int  # offsets in the text given to `detect_themes`
     end: int
     matched_text: str  # the text as written at that place
+
+
+def editorial_theme_ids(entry, path: Path, known: Iterable[str]) -> list[str]:
+    """The theme ids an editor listed under `themes`, each one known to the vocabulary."""
+    theme_ids = []
+    for theme_id, line in text_list(entry, "themes", path, "theme ids"):
+        if theme_id not in known:
+            raise SourceError(
+                f"unknown theme {theme_id!r}{did_you_mean(str(theme_id), known)}; "
+                "themes are defined in sources/themes.yaml",
+                path,
+                line,
+            )
+        theme_ids.append(theme_id)
+    return theme_ids
 
 
 def load_themes(path: Path) -> dict[str, Theme]:

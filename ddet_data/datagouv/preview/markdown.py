@@ -85,31 +85,6 @@ def demote_headings(tokens, min_depth: int = MIN_HEADING) -> None:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
 
 
-def render_markdown(text: str, *, headings: bool = False) -> str:
-    """Sanitized HTML for `text`. Headings become bold `<div>`s unless `headings` is true
-    (the dataset page shows none; resource descriptions keep `<h3>` and below)."""
-    tokens = PARSER.parse(text or "")
-    demote_headings(tokens)
-    html = PARSER.renderer.render(tokens, PARSER.options, {})
-    clean = nh3.clean(
-        html,
-        tags=TAGS,
-        attributes=ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        attribute_filter=keep_attribute,
-    )
-    if headings:
-        return clean
-
-    def to_div(match: re.Match) -> str:
-        if match.group(1):
-            return "</div>"
-        return f'<div class="{HEADING_CLASSES[int(match.group(2))]}">'
-
-    return HEADING.sub(to_div, clean)
-
-
 def keep_attribute(tag: str, name: str, value: str) -> str | None:
     """GitHub's schema keeps few classes; `style` only as a table cell's alignment."""
     if name == "class":
@@ -123,3 +98,31 @@ def keep_attribute(tag: str, name: str, value: str) -> str | None:
     if name == "type" and tag == "input":
         return value if value == "checkbox" else None
     return value
+
+
+# Built once: the same rules for every text.
+SANITIZER = nh3.Cleaner(
+    tags=TAGS,
+    attributes=ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+    attribute_filter=keep_attribute,
+)
+
+
+def render_markdown(text: str, *, headings: bool = False) -> str:
+    """Sanitized HTML for `text`. Headings become bold `<div>`s unless `headings` is true
+    (the dataset page shows none; resource descriptions keep `<h3>` and below)."""
+    tokens = PARSER.parse(text or "")
+    demote_headings(tokens)
+    html = PARSER.renderer.render(tokens, PARSER.options, {})
+    clean = SANITIZER.clean(html)
+    if headings:
+        return clean
+
+    def to_div(match: re.Match) -> str:
+        if match.group(1):
+            return "</div>"
+        return f'<div class="{HEADING_CLASSES[int(match.group(2))]}">'
+
+    return HEADING.sub(to_div, clean)

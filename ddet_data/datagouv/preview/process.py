@@ -8,16 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ...errors import SandboxError
-from ..sandbox.process import process_alive, reap
+from ..sandbox.process import process_alive, spawn, stop_process, wait_for_start
 
 STATE_FILE = "preview.json"
 START_TIMEOUT = 30.0
@@ -71,24 +67,13 @@ def start_preview(root: Path, state_dir: Path, timeout: float = START_TIMEOUT) -
     log = state_dir / "preview.log"
     command = [sys.executable, "-m", "ddet_data", "--root", str(root.resolve())]
     command += ["preview", "--from-sandbox", "--serve"]
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SandboxError(f"the preview server stopped at start-up: see {log}")
+    process = spawn(command, log)
+
+    def ready() -> str | None:
         state = read_state(state_dir)
-        if state and answers(state["url"]):
-            return state["url"]
-        time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise SandboxError(f"the preview server did not answer within {timeout:.0f} s: see {log}")
+        return state["url"] if state and answers(state["url"]) else None
+
+    return wait_for_start(process, ready, "preview server", log, timeout)
 
 
 def stop_preview(state_dir: Path) -> bool:
@@ -99,16 +84,6 @@ def stop_preview(state_dir: Path) -> bool:
     pid = state["pid"]
     running = process_alive(pid) and is_preview_process(pid)
     if running:
-        try:
-            os.killpg(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while process_alive(pid) and time.monotonic() < deadline:
-            reap(pid)
-            time.sleep(0.1)
-        if process_alive(pid):
-            os.killpg(pid, signal.SIGKILL)
-            reap(pid)
+        stop_process(pid, STOP_TIMEOUT)
     (state_dir / STATE_FILE).unlink(missing_ok=True)
     return running

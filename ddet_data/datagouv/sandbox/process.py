@@ -26,6 +26,7 @@ UDATA_REQUIREMENTS = ("udata==17.18.0", "mongomock==4.3.0")
 SERVER_SCRIPT = Path(__file__).with_name("server.py")
 START_TIMEOUT = 90.0
 STOP_TIMEOUT = 10.0
+KEYS = ("api_key", "other_api_key")  # each in a file of its own, readable by the owner only
 
 
 @dataclass(frozen=True)
@@ -39,26 +40,22 @@ class Sandbox:
     state_dir: Path
 
     @property
+    def root_url(self) -> str:
+        return self.url.removesuffix("/api/1")
+
+    @property
     def api_key_file(self) -> Path:
         return self.state_dir / "api_key"
 
     @property
-    def other_api_key_file(self) -> Path:
-        return self.state_dir / "other_api_key"
-
-    @property
     def api_key(self) -> str:
         """The publisher's key (admin of the organization)."""
-        return self.api_key_file.read_text(encoding="utf-8").strip()
+        return read_secret(self.api_key_file)
 
     @property
     def other_api_key(self) -> str:
         """A valid key of a user without rights on the organization."""
-        return self.other_api_key_file.read_text(encoding="utf-8").strip()
-
-    @property
-    def root_url(self) -> str:
-        return self.url.removesuffix("/api/1")
+        return read_secret(self.state_dir / "other_api_key")
 
     def exports(self) -> str:
         """Shell lines to export; the key is read from its file, never shown."""
@@ -173,6 +170,10 @@ def write_secret(path: Path, value: str) -> None:
     path.write_text(value + "\n", encoding="utf-8")
 
 
+def read_secret(path: Path) -> str:
+    return path.read_text(encoding="utf-8").strip()
+
+
 def start(state_dir: Path, env_dir: Path, log=None, timeout: float = START_TIMEOUT) -> Sandbox:
     """Start the server (installing udata first if needed) unless one is already running."""
     state_dir, env_dir = state_dir.resolve(), env_dir.resolve()
@@ -184,39 +185,21 @@ def start(state_dir: Path, env_dir: Path, log=None, timeout: float = START_TIMEO
     state_file = state_dir / "state.json"
     state_file.unlink(missing_ok=True)
     server_log = state_dir / "server.log"
-    with open(server_log, "wb") as output:
-        process = subprocess.Popen(
-            [
-                str(python),
-                str(SERVER_SCRIPT),
-                "--root",
-                str(state_dir / "udata"),
-                "--state",
-                str(state_file),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=state_dir,
-        )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SandboxError(
-                f"the udata server stopped at start-up (exit {process.returncode}): "
-                f"see {server_log}"
-            )
-        if state_file.exists():
-            data = json.loads(state_file.read_text(encoding="utf-8"))
-            if answers(data["url"]):
-                write_secret(state_dir / "api_key", data.pop("api_key"))
-                write_secret(state_dir / "other_api_key", data.pop("other_api_key"))
-                state_file.write_text(json.dumps(data, indent=2), encoding="utf-8")
-                return sandbox_from(data, state_dir)
-        time.sleep(0.2)
-    os.killpg(process.pid, signal.SIGKILL)
-    raise SandboxError(f"the udata server did not answer within {timeout:.0f} s: see {server_log}")
+    command = [str(python), str(SERVER_SCRIPT), "--root", str(state_dir / "udata")]
+    process = spawn([*command, "--state", str(state_file)], server_log, cwd=state_dir)
+
+    def ready() -> Sandbox | None:
+        if not state_file.exists():
+            return None
+        data = json.loads(state_file.read_text(encoding="utf-8"))
+        if not answers(data["url"]):
+            return None
+        for key in KEYS:
+            write_secret(state_dir / key, data.pop(key))
+        state_file.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        return sandbox_from(data, state_dir)
+
+    return wait_for_start(process, ready, "udata server", server_log, timeout)
 
 
 def stop(state_dir: Path) -> bool:
@@ -226,20 +209,54 @@ def stop(state_dir: Path) -> bool:
         return False
     was_running = process_alive(sandbox.pid) and is_sandbox_process(sandbox.pid)
     if was_running:
-        try:
-            os.killpg(sandbox.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + STOP_TIMEOUT
-        while process_alive(sandbox.pid) and time.monotonic() < deadline:
-            reap(sandbox.pid)
-            time.sleep(0.1)
-        if process_alive(sandbox.pid):
-            os.killpg(sandbox.pid, signal.SIGKILL)
-            reap(sandbox.pid)
-    for name in ("state.json", "api_key", "other_api_key"):
+        stop_process(sandbox.pid, STOP_TIMEOUT)
+    for name in ("state.json", *KEYS):
         (state_dir / name).unlink(missing_ok=True)
     return was_running
+
+
+def spawn(command: list[str], log: Path, cwd: Path | None = None) -> subprocess.Popen:
+    """Start a background server in a session of its own, its output going to `log`."""
+    with open(log, "wb") as output:
+        return subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=cwd,
+        )
+
+
+def wait_for_start(process: subprocess.Popen, ready, what: str, log: Path, timeout: float):
+    """What `ready()` returns once it returns something; the server is killed if it never does."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SandboxError(
+                f"the {what} stopped at start-up (exit {process.returncode}): see {log}"
+            )
+        result = ready()
+        if result is not None:
+            return result
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    raise SandboxError(f"the {what} did not answer within {timeout:.0f} s: see {log}")
+
+
+def stop_process(pid: int, timeout: float) -> None:
+    """Ask a server's process group to end, and kill it if it is still there after `timeout` s."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    deadline = time.monotonic() + timeout
+    while process_alive(pid) and time.monotonic() < deadline:
+        reap(pid)
+        time.sleep(0.1)
+    if process_alive(pid):
+        os.killpg(pid, signal.SIGKILL)
+        reap(pid)
 
 
 def reap(pid: int) -> None:

@@ -145,20 +145,14 @@ def seed(organization_name: str) -> dict:
         GeoLevel(id=level, name=name, admin_level=admin_level).save()
     GeoZone(id="country:fr", slug="france", name="France", code="fr", level="country").save()
     now = datetime.now(UTC)
-    publisher = User(
-        first_name="Éditrice",
-        last_name="DDET",
-        email="publisher@sandbox.invalid",
-        active=True,
-        confirmed_at=now,
-    ).save()
-    outsider = User(
-        first_name="Personne",
-        last_name="Extérieure",
-        email="outsider@sandbox.invalid",
-        active=True,
-        confirmed_at=now,
-    ).save()
+
+    def confirmed_user(first_name: str, last_name: str, email: str) -> User:
+        return User(
+            first_name=first_name, last_name=last_name, email=email, active=True, confirmed_at=now
+        ).save()
+
+    publisher = confirmed_user("Éditrice", "DDET", "publisher@sandbox.invalid")
+    outsider = confirmed_user("Personne", "Extérieure", "outsider@sandbox.invalid")
     organization = Organization(
         name=organization_name,
         description="Organisation de répétition pour la publication des données DDET.",
