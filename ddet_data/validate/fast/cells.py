@@ -378,13 +378,7 @@ class FieldCheck:
         else:
             values = typed if typed.type == pa.int64() else pc.cast(typed, pa.int64())
         values = values.fill_null(0).to_numpy(zero_copy_only=False).copy()
-        nulls = ~(sure & ~missing)
-        for index, target in targets.items():
-            if target is None:
-                continue
-            nulls[index] = False
-            values[index] = _to_key(target)
-        return values, nulls
+        return with_targets(values, ~(sure & ~missing), targets)
 
     # Key values for unique, primary and foreign keys
 
@@ -425,13 +419,7 @@ class FieldCheck:
             values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
         else:
             values = self._int_keys(column, valid_sure)
-        nulls = ~valid_sure
-        for index, target in targets.items():
-            if target is None:
-                continue
-            nulls[index] = False
-            values[index] = _to_key(target)
-        return values, nulls
+        return with_targets(values, ~valid_sure, targets)
 
     def _int_keys(self, column: pa.Array, valid_sure: np.ndarray) -> np.ndarray:
         mask = arrow_of(valid_sure)
@@ -559,6 +547,18 @@ def _only(constraints: dict, allowed: set[str]) -> bool:
 
 def _date_days(value: Any) -> int:
     return value.toordinal() - _EPOCH
+
+
+def with_targets(
+    values: np.ndarray, nulls: np.ndarray, targets: dict[int, Any]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Key values with the doubtful cells' values read one by one put in (None: no value)."""
+    for index, target in targets.items():
+        if target is None:
+            continue
+        nulls[index] = False
+        values[index] = _to_key(target)
+    return values, nulls
 
 
 def _to_key(value: Any) -> Any:
