@@ -20,8 +20,8 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from .errors import PackageNotFound
+from .package.reader import PackageFolder
 from .package.writer import arrow_schema
-from .text.jsonio import read_json
 from .text.yamlio import did_you_mean
 
 # The committed packages, next to the code in a checkout or an editable install.
@@ -67,7 +67,7 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
             descriptor = folder / "datapackage.json"
             if not descriptor.is_file():
                 continue
-            if read_json(descriptor, PackageNotFound).get("name") == package:
+            if PackageFolder(folder).name == package:
                 return folder
     known = sorted({name for root in roots for name in package_names(root)})
     hint = did_you_mean(package, known) if known else None
@@ -83,47 +83,28 @@ def package_folder(package: str, source: str | Path | None = None) -> Path:
 def package_names(root: Path) -> list[str]:
     root = root.parent if root.name == "datapackage.json" else root
     if (root / "datapackage.json").is_file():
-        return [read_json(root / "datapackage.json", PackageNotFound).get("name", root.name)]
+        return [PackageFolder(root).name]
     if not root.is_dir():
         return []
     return sorted(
-        read_json(d / "datapackage.json", PackageNotFound).get("name", d.name)
+        PackageFolder(d).name
         for d in root.iterdir()
         if (d / "datapackage.json").is_file()
     )
 
 
-def table_names(descriptor: dict) -> list[str]:
-    """Tables in descriptor order (a Parquet twin names its table in `table`)."""
-    names: list[str] = []
-    for resource in descriptor.get("resources", []):
-        name = resource.get("table", resource.get("name"))
-        if name not in names and (resource.get("type") == "table" or "table" in resource):
-            names.append(name)
-    return names
-
-
 def find_table(package: str, table: str, source: str | Path | None = None) -> TableRef:
-    folder = package_folder(package, source)
-    descriptor = read_json(folder / "datapackage.json", PackageNotFound)
-    resources = tuple(
-        r
-        for r in descriptor.get("resources", [])
-        if r.get("name") == table or r.get("table") == table
-    )
-    if not resources:
-        known = table_names(descriptor)
+    folder = PackageFolder(package_folder(package, source))
+    tables = folder.tables()
+    if table not in tables:
+        known = list(tables)
         hint = did_you_mean(table, known)
         raise PackageNotFound(
             f"package {package!r} has no table {table!r}"
             + (hint or f"; its tables: {', '.join(known)}")
         )
-    schema = next((r["schema"] for r in resources if "schema" in r), None)
-    if isinstance(schema, str):
-        schema = read_json(folder / schema, PackageNotFound)
-    if not isinstance(schema, dict):
-        raise PackageNotFound(f"{folder}: table {table!r} has no Table Schema")
-    return TableRef(package, table, folder, resources, schema)
+    found = tables[table]
+    return TableRef(package, table, folder.path, found.resources, found.schema)
 
 
 def load_arrow(package: str, table: str, source: str | Path | None = None) -> pa.Table:
@@ -244,10 +225,11 @@ def catalog(source: str | Path | None = None) -> pd.DataFrame:
                 'or pass source="datagouv"'
             )
     records = []
-    for folder in roots:
-        descriptor = read_json(folder / "datapackage.json", PackageNotFound)
-        for table in table_names(descriptor):
-            ref = find_table(descriptor["name"], table, folder)
+    for root in roots:
+        folder = PackageFolder(root)
+        descriptor = folder.descriptor
+        for table in folder.tables():
+            ref = find_table(folder.name, table, root)
             records.append(
                 {
                     "package": descriptor["name"],

@@ -15,7 +15,6 @@ from ..errors import PublishError
 from ..package.coverage import temporal_coverage
 from ..package.dictionary import render_description, render_description_short
 from ..package.reader import PackageFolder
-from ..text.jsonio import read_json
 from .markers import DESCRIPTOR_MARKER, DOCUMENT_MARKERS, data_marker, schema_marker
 
 # The package's own documentation, published as documentation resources (their markers
@@ -114,8 +113,8 @@ def make_file(folder: Path, relative: str, marker: str, upload_name: str, **meta
 
 def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPackage:
     """The files of one package folder, in upload order: documentation first."""
-    folder = folder.parent if folder.name == "datapackage.json" else folder
-    descriptor = read_json(folder / "datapackage.json", PublishError)
+    package = PackageFolder(folder, PublishError)
+    folder, descriptor = package.path, package.descriptor
     name = descriptor.get("name")
     if not name:
         raise PublishError(f"{folder / 'datapackage.json'}: the package has no name")
@@ -154,17 +153,15 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
             )
     schemas: dict[str, dict] = {}
     tables: list[tuple[dict, str]] = []
-    for resource in descriptor.get("resources", []):
-        table = resource.get("table", resource.get("name"))
-        tables.append((resource, table))
-        if resource.get("format") == "csv" and isinstance(resource.get("schema"), str):
-            relative = resource["schema"]
-            schema = read_json(folder / relative, PublishError)
+    for table_files in package.tables().values():
+        table, schema = table_files.name, table_files.schema
+        tables += [(resource, table) for resource in table_files.resources]
+        if table_files.schema_path is not None:
             schemas[table] = schema
             files.append(
                 make_file(
                     folder,
-                    relative,
+                    table_files.schema_path,
                     schema_marker(table),
                     upload_name=f"{table}.schema.json",
                     title=f"Schéma de la table {table} (Table Schema)",
@@ -211,6 +208,6 @@ def read_package(folder: Path, temporal_fields: tuple[str, ...] = ()) -> LocalPa
         keywords=tuple(descriptor.get("keywords", [])),
         files=tuple(files),
         description_short=render_description_short(folder),
-        temporal_coverage=temporal_coverage(PackageFolder(folder, PublishError), temporal_fields),
+        temporal_coverage=temporal_coverage(package, temporal_fields),
     )
 
