@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ddet_data.cli.main import cli
+from ddet_data.datagouv.config import Target
 from ddet_data.datagouv.sandbox.process import Sandbox, write_requests
 
 from .packages import make_package
@@ -74,3 +75,15 @@ def project(sandbox, tmp_path, request) -> Project:
         "DATAGOUV_API_KEY": sandbox.api_key,
     }
     return Project(root, package, name, sandbox, env)
+
+
+def target_for(url: str, sandbox, folder: Path, name: str) -> Target:
+    """A publishing target at `url` (the sandbox, or a proxy in front of it) with the
+    sandbox's organization and key, and its id cache in `folder`."""
+    return Target(
+        name=name,
+        api_url=url,
+        organization=sandbox.organization,
+        api_key=sandbox.api_key,
+        id_cache=folder / "ids.json",
+    )

@@ -84,21 +84,16 @@ class FaultProxy:
         with self.lock:
             index = self.count
             self.count += 1
-            ruled = self.rule(method, path, body) if self.rule else None
-            if ruled == "503_burst":
-                self.burst = BURST - 1
-                ruled = "503"
-            if ruled:
-                self.injected.append((index, ruled, method, path))
-                return ruled
-            if self.burst:
+            # A rule's fault first (it does not use up a burst), then a burst, then the schedule.
+            fault = self.rule(method, path, body) if self.rule else None
+            if not fault and self.burst:
                 self.burst -= 1
                 fault = "503"
-            else:
+            elif not fault:
                 fault = self.schedule.get(index)
-                if fault == "503_burst":
-                    self.burst = BURST - 1
-                    fault = "503"
+            if fault == "503_burst":
+                self.burst = BURST - 1
+                fault = "503"
             if fault:
                 self.injected.append((index, fault, method, path))
             return fault

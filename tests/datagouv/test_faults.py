@@ -23,10 +23,9 @@ from hypothesis import strategies as st
 
 from ddet_data.datagouv import publish as publishing
 from ddet_data.datagouv.client import Client
-from ddet_data.datagouv.config import Target
 from ddet_data.errors import DdetError
 
-from .conftest import ROOT, api_get
+from .conftest import ROOT, api_get, target_for
 from .faultproxy import FAULTS, FaultProxy
 from .packages import ROWS, make_package
 
@@ -53,15 +52,6 @@ def faulty_client(url: str, key: str) -> Client:
     )
 
 
-def target_for(url: str, sandbox, tmp_path) -> Target:
-    return Target(
-        name="faults",
-        api_url=url,
-        organization=sandbox.organization,
-        api_key=sandbox.api_key,
-        id_cache=tmp_path / "ids.json",
-    )
-
 
 def datasets_named(sandbox, name: str) -> list[dict]:
     found, url = [], f"{sandbox.url}/datasets/?organization={sandbox.organization}&page_size=100"
@@ -81,7 +71,7 @@ def assert_converged(sandbox, target, package_dir, name):
     assert sorted(markers, key=str) == sorted(f.marker for f in local.files), markers
     checksums = {r["extras"]["ddet:resource"]: r["checksum"]["value"] for r in dataset["resources"]}
     assert checksums == {f.marker: f.sha1 for f in local.files}
-    direct = target_for(sandbox.url, sandbox, package_dir.parent)
+    direct = target_for(sandbox.url, sandbox, package_dir.parent, "faults")
     plan = publishing.plan(direct, [package_dir])
     assert not plan.has_changes, [a.to_dict() for a in plan.changes]
 
@@ -111,7 +101,7 @@ schedules = st.dictionaries(st.integers(0, 30), st.sampled_from(FAULTS), min_siz
 def test_random_faults_never_duplicate(sandbox, proxy, tmp_path, first, second):
     name = f"essai-fautes-{next(names)}"
     package_dir = make_package(tmp_path / name / name, name)
-    target = target_for(proxy.url, sandbox, tmp_path / name)
+    target = target_for(proxy.url, sandbox, tmp_path / name, "faults")
 
     publish_through(proxy, first, target, package_dir)
     assert_converged(sandbox, target, package_dir, name)
@@ -127,7 +117,7 @@ def test_every_post_answer_lost(sandbox, proxy, tmp_path):
     """The server applies every POST but the client never hears back: nothing is repeated."""
     name = f"essai-fautes-{next(names)}"
     package_dir = make_package(tmp_path / name, name)
-    target = target_for(proxy.url, sandbox, tmp_path)
+    target = target_for(proxy.url, sandbox, tmp_path, "faults")
     before = len(api_get(f"{sandbox.root_url}/_sandbox/stats")["requests"])
     proxy.rule = lambda method, path, body: "reset_after" if method == "POST" else None
     try:
@@ -141,7 +131,7 @@ def test_every_post_answer_lost(sandbox, proxy, tmp_path):
 
 
 def test_429_retry_after_is_honoured(sandbox, proxy, tmp_path):
-    target = target_for(proxy.url, sandbox, tmp_path)
+    target = target_for(proxy.url, sandbox, tmp_path, "faults")
     client = faulty_client(proxy.url, sandbox.api_key)
     proxy.set_schedule({0: "429"})
     start = time.monotonic()

@@ -18,10 +18,9 @@ import pytest
 
 from ddet_data.datagouv import publish as publishing
 from ddet_data.datagouv.client import Client
-from ddet_data.datagouv.config import Target
 from ddet_data.datagouv.upload import CHUNK_SIZE
 
-from .conftest import api_get
+from .conftest import api_get, target_for
 from .faultproxy import FaultProxy
 from .packages import big_rows, make_package
 
@@ -52,15 +51,6 @@ def copy_as(version, folder, name: str):
     return folder
 
 
-def target_for(url: str, sandbox, tmp_path) -> Target:
-    return Target(
-        name="big",
-        api_url=url,
-        organization=sandbox.organization,
-        api_key=sandbox.api_key,
-        id_cache=tmp_path / "ids.json",
-    )
-
 
 def sha1_of_url(url: str) -> str:
     digest = hashlib.sha1()
@@ -87,7 +77,7 @@ def assert_identical(sandbox, target, folder, name):
     assert big["filesize"] == local.stat().st_size
     assert big["title"] == "Numéros de la newsletter (CSV)"
     assert sha1_of_url(big["latest"]) == sha1
-    direct = target_for(sandbox.url, sandbox, folder.parent)
+    direct = target_for(sandbox.url, sandbox, folder.parent, "big")
     assert not publishing.plan(direct, [folder]).has_changes
     return dataset
 
@@ -100,7 +90,7 @@ def upload_posts(sandbox, before: int) -> list[dict]:
 def test_large_table_goes_in_parts_then_is_replaced_in_parts(sandbox, versions, tmp_path):
     name = "essai-gros-fichier"
     folder = copy_as(versions[0], tmp_path / name, name)
-    target = target_for(sandbox.url, sandbox, tmp_path)
+    target = target_for(sandbox.url, sandbox, tmp_path, "big")
     size = (folder / "data" / "issues.csv").stat().st_size
     parts = -(-size // CHUNK_SIZE)
     assert parts == 4
@@ -145,7 +135,7 @@ def test_large_table_in_parts_under_faults(sandbox, versions, tmp_path):
     final request refused by a gateway: one resource, the file identical, no duplicate."""
     name = "essai-gros-fichier-fautes"
     folder = copy_as(versions[0], tmp_path / name, name)
-    target = target_for(sandbox.url, sandbox, tmp_path)
+    target = target_for(sandbox.url, sandbox, tmp_path, "big")
     seen: Counter = Counter()
     faults = {
         # A new file: the server stores part 0 and assembles the file, the client never
