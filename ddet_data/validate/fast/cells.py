@@ -42,13 +42,21 @@ _FIRST_DAY = dt.date(1, 1, 1).toordinal() - _EPOCH
 _LAST_DAY = dt.date(9999, 12, 31).toordinal() - _EPOCH
 
 
+def cell_ends(column: pa.Array) -> np.ndarray:
+    """Where each cell of a string column starts in its data, and where the last ends."""
+    width = np.int64 if pa.types.is_large_string(column.type) else np.int32
+    offsets = column.buffers()[1]
+    if offsets is None:
+        return np.zeros(len(column) + 1, width)
+    return np.frombuffer(offsets, width)[column.offset : column.offset + len(column) + 1]
+
+
 def _cell_bytes(column: pa.Array) -> np.ndarray:
     """The UTF-8 bytes of every cell of a string column, end to end, without a copy."""
-    _, offsets, data = column.buffers()[:3]
+    data = column.buffers()[2]
     if data is None or len(column) == 0:
         return np.empty(0, np.uint8)
-    width = np.int64 if pa.types.is_large_string(column.type) else np.int32
-    ends = np.frombuffer(offsets, width)[column.offset : column.offset + len(column) + 1]
+    ends = cell_ends(column)
     return np.frombuffer(data, np.uint8)[int(ends[0]) : int(ends[-1])]
 
 

@@ -15,11 +15,14 @@ caller then validates that resource with frictionless.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
+import os
 import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,7 @@ __all__ = ["Unsupported", "validate_file_fast", "validate_resource_fast"]
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema", "name",
                 "title", "description", "profile", "fieldsMatch"}  # fmt: skip
 SMALL_FILE = 1 << 20
+PARALLEL_ROWS = 20_000  # below this, handing columns to threads costs more than it saves
 _PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
 
 
@@ -303,24 +307,9 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
 
     blank = np.ones(batch.num_rows, dtype=bool)
     keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    for check in table.checks:
-        typed = batch.typed[check.position] if batch.typed else None
-        masks = None
-        if typed is not None:
-            stats = batch.stats[check.position] if batch.stats else None
-            masks = check.typed_masks(typed, stats)
-        if masks is not None:
-            # A typed Parquet column: no text is made but for the doubtful cells.
-            missing, sure = masks
-            doubtful = np.flatnonzero(~sure)
-            sources = as_csv_text(typed.take(arrow_of(doubtful))).to_pylist()
-        else:
-            column = batch.columns[check.position]
-            missing_array = check.missing_mask(column)
-            missing = missing_array.to_numpy(zero_copy_only=False)
-            sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
-            doubtful = np.flatnonzero(~sure)
-            sources = column.take(arrow_of(doubtful)).to_pylist()
+    for check, verdict in zip(table.checks, _column_verdicts(table, batch), strict=True):
+        missing, sure, doubtful, sources, typed = verdict
+        column = None if typed is not None else batch.columns[check.position]
         blank &= missing
         targets: dict[int, Any] = {}
         for index, source in zip(doubtful, sources, strict=True):
@@ -332,7 +321,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                     for kind, note in notes.items()
                 ]
         if check.position in table.key_positions:
-            if masks is not None:
+            if typed is not None:
                 keys[check.position] = check.typed_key_values(typed, sure, missing, targets)
             else:
                 keys[check.position] = check.key_values(column, sure, missing, targets)
@@ -353,11 +342,12 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
         present = np.flatnonzero(~nulls)
         repeats, previous = seen.add(_key_of([keys[position]], present, seen), present + first_row)
         unique_repeats[position] = (repeats, previous)
-        column = batch.columns[position]
-        for spot, prev in zip(repeats, previous, strict=True):
-            index = int(present[spot])
-            cell = table.checks[position].read(column[index].as_py())[0]
-            finding(index).unique[position] = (int(prev), str(cell))
+        indices = present[repeats]
+        for index, prev, text in zip(
+            indices, previous, batch.text(position, indices), strict=True
+        ):
+            cell = table.checks[position].read(text)[0]
+            finding(int(index)).unique[position] = (int(prev), str(cell))
     if table.seen_primary is not None:
         parts = [keys[p] for p in table.plan.primary_key_fields]
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
@@ -376,10 +366,12 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
         parts = [keys[p] for p in group["positions"]]
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
-        for spot in np.flatnonzero(~lookup.contains(_key_of(parts, present, lookup))):
-            index = int(present[spot])
+        dangling = present[np.flatnonzero(~lookup.contains(_key_of(parts, present, lookup)))]
+        texts = [batch.text(p, dangling) for p in group["positions"]]
+        for row, index in enumerate(dangling.tolist()):
             values = [
-                table.checks[p].read(batch.columns[p][index].as_py())[0] for p in group["positions"]
+                table.checks[p].read(text[row])[0]
+                for p, text in zip(group["positions"], texts, strict=True)
             ]
             note = (
                 f'for "{", ".join(group["fields"])}": '
@@ -399,12 +391,48 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     return found
 
 
+def _column_verdicts(table: _Table, batch: Batch) -> list[tuple]:
+    """Per column: (missing, sure, doubtful positions, their text, the typed column when
+    its masks came from its Arrow values, else None).
+
+    This is the vectorized work, done by Arrow and numpy with the GIL released: on a
+    large batch the columns are spread over the cores."""
+    if batch.num_rows < PARALLEL_ROWS or len(table.checks) < 2:
+        return [_column_verdict(check, batch) for check in table.checks]
+    return list(_column_pool().map(lambda check: _column_verdict(check, batch), table.checks))
+
+
+def _column_verdict(check: FieldCheck, batch: Batch) -> tuple:
+    typed = batch.typed[check.position] if batch.typed else None
+    masks = None
+    if typed is not None:
+        stats = batch.stats[check.position] if batch.stats else None
+        masks = check.typed_masks(typed, stats)
+    if masks is not None:
+        # A typed Parquet column: no text is made but for the doubtful cells.
+        missing, sure = masks
+        doubtful = np.flatnonzero(~sure)
+        sources = as_csv_text(typed.take(arrow_of(doubtful))).to_pylist()
+        return missing, sure, doubtful, sources, typed
+    column = batch.columns[check.position]
+    missing_array = check.missing_mask(column)
+    missing = missing_array.to_numpy(zero_copy_only=False)
+    sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
+    doubtful = np.flatnonzero(~sure)
+    return missing, sure, doubtful, column.take(arrow_of(doubtful)).to_pylist(), None
+
+
+@functools.cache
+def _column_pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="columns")
+
+
 def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
     """The text cells of the rows with findings, a column at a time."""
     if not found:
         return  # and a typed (Parquet) batch is never turned into text
-    positions = arrow_of(np.array([finding.index - batch.start for finding in found], np.int64))
-    columns = [column.take(positions).to_pylist() for column in batch.columns]
+    positions = np.array([finding.index - batch.start for finding in found], np.int64)
+    columns = [batch.text(position, positions) for position in range(len(batch.columns))]
     for row, finding in enumerate(found):
         cells = batch.ragged.get(finding.index - batch.start)
         finding.cells = list(cells) if cells is not None else [column[row] for column in columns]

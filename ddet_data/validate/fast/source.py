@@ -24,11 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from ...errors import NeedsExactReader, RaggedRow, Unsupported
+from .cells import arrow_of, cell_ends
 
 BATCH_BYTES = 4 << 20
 PYTHON_BATCH_ROWS = 20_000
@@ -53,6 +55,13 @@ class Batch:
     # Parquet: the typed columns and their row group's statistics (None for a CSV)
     typed: list[pa.Array] | None = None
     stats: list[Any] | None = None
+
+    def text(self, position: int, rows: np.ndarray) -> list[str | None]:
+        """The text of some cells of a column; of a typed column, only those are made text."""
+        indices = arrow_of(rows)
+        if self.typed is not None:
+            return as_csv_text(self.typed[position].take(indices)).to_pylist()
+        return self.columns[position].take(indices).to_pylist()
 
 
 @dataclass
@@ -211,12 +220,16 @@ def _holds(path: Path, character: str | None) -> bool:
 
 
 def _has_empty_row(batch: Batch) -> bool:
+    """A row of empty cells only, which may be an empty line: pyarrow reads one as empty
+    cells, Python's csv as no cell at all. Told from the cells' lengths, summed."""
     if not batch.columns:
         return False
-    empty = pc.equal(batch.columns[0], "")
-    for column in batch.columns[1:]:
-        empty = pc.and_(empty, pc.equal(column, ""))
-    return pc.any(empty).as_py()
+    total = np.zeros(batch.num_rows, dtype=np.int64)
+    for column in batch.columns:
+        if column.null_count:
+            return True  # cannot happen (strings are read as never null): be safe
+        total += np.diff(cell_ends(column))
+    return bool((total == 0).any())
 
 
 def detect_encoding(buffer: bytes) -> str:
@@ -451,18 +464,22 @@ class ParquetSource:
         Each batch carries its row group's statistics (min, max, null count)."""
         import pyarrow.parquet as pq
 
-        start = 0
-        with pq.ParquetFile(self.path) as file:
+        def decoded(file: pq.ParquetFile) -> Iterator[tuple[list[Any], pa.RecordBatch]]:
             for group in range(file.metadata.num_row_groups):
                 meta = file.metadata.row_group(group)
                 stats = [meta.column(i).statistics for i in range(meta.num_columns)]
                 for record_batch in file.iter_batches(
                     batch_size=PARQUET_BATCH_ROWS, row_groups=[group]
                 ):
-                    typed = list(record_batch.columns)
-                    yield Batch(start, TextColumns(typed), record_batch.num_rows,
-                                typed=typed, stats=stats)  # fmt: skip
-                    start += record_batch.num_rows
+                    yield stats, record_batch
+
+        start = 0
+        with pq.ParquetFile(self.path) as file:
+            for stats, record_batch in read_ahead(decoded(file)):
+                typed = list(record_batch.columns)
+                yield Batch(start, TextColumns(typed), record_batch.num_rows,
+                            typed=typed, stats=stats)  # fmt: skip
+                start += record_batch.num_rows
 
 
 class TextColumns(list):
