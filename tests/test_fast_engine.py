@@ -286,3 +286,51 @@ def test_sniffer_answers_as_pythons(rows, delimiter, candidates):
         return (found.delimiter, found.quotechar, found.skipinitialspace, found.doublequote)
 
     assert sniffed(Sniffer()) == sniffed(csv.Sniffer())
+
+
+FIXED_PATTERNS = [
+    "[A-Z]{2}-[0-9]{4}", r"\d{5}", "[0-9]{9}", r"(\d{2}):(\d{2})", "2A[0-9]", "[^a]b",
+    r".\w", "(?:ab){2}", "[a-cX-Z_]{3}", "x{0}y",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pattern=st.sampled_from(FIXED_PATTERNS),
+    cells=st.lists(
+        st.one_of(
+            st.text(alphabet="AB-0123456789:a_bXyZ\n é٣", max_size=8),
+            st.sampled_from(["AB-1234", "75001", "12:30", "2A4", "cb", "ab", "abab", "AB-1234\n"]),
+        ),
+        max_size=30,
+    ),
+)
+def test_fixed_width_patterns_are_sure_only_of_what_python_matches(pattern, cells):
+    """The byte-table test may leave a cell unsure, never call sure a cell Python's re
+    (as frictionless anchors it) refuses."""
+    import re
+
+    from ddet_data.validate.fast import cells as module
+
+    sure = module.FieldCheck._pattern_sure(pa.array(cells, pa.string()), pattern)
+    assert module.fixed_width_classes(pattern) is not None
+    for cell, ok in zip(cells, sure.to_pylist(), strict=True):
+        if ok:
+            assert re.match(f"^{pattern}$", cell), (pattern, cell)
+
+
+@pytest.mark.parametrize(
+    "pattern", ["a|b", "(?i)ab", r"\w+", "é", "[0-9]{2,3}", r"([013-9]\d|2[AB1-9])\d{3}", r"\s"]
+)
+def test_patterns_of_no_fixed_form_go_to_the_regex_engines(pattern):
+    from ddet_data.validate.fast.cells import fixed_width_classes
+
+    assert fixed_width_classes(pattern) is None
+
+
+def test_a_fixed_width_pattern_is_sure_of_the_plain_cells():
+    from ddet_data.validate.fast.cells import FieldCheck
+
+    column = pa.array(["AB-1234", "ab-1234", "AB-12345", "", "ZZ-0000", "AB-12٣4"])
+    sure = FieldCheck._pattern_sure(column, "[A-Z]{2}-[0-9]{4}").to_pylist()
+    assert sure == [True, False, False, False, True, False]

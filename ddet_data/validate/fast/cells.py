@@ -11,8 +11,11 @@ complete: when it is unsure, frictionless decides.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
+import re._constants as re_constants
+import re._parser as re_parser
 from decimal import Decimal
 from typing import Any
 
@@ -257,14 +260,17 @@ class FieldCheck:
 
     @staticmethod
     def _pattern_sure(column: pa.Array, pattern: str) -> pa.Array | bool:
+        if _top_level_alternation(pattern):
+            # frictionless anchors without a group ("^a|b$"): alternation escapes it.
+            return False
+        classes = fixed_width_classes(pattern)
+        if classes is not None:
+            return _fixed_width_match(column, classes)
         # RE2 and Python's re agree on ASCII text without line breaks for the patterns
         # RE2 accepts; anything else is left to Python's re through the reader.
         try:
             matched = pc.match_substring_regex(column, f"^(?:{pattern})$")
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return False
-        if _top_level_alternation(pattern):
-            # frictionless anchors without a group ("^a|b$"): alternation escapes it.
             return False
         if not _holds_any(column, b"\n") and _all_ascii(column):
             return matched  # the usual case, told from the bytes at once
@@ -526,6 +532,100 @@ def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
     ok = pc.and_(ok, _same_day(parsed, text).fill_null(False))
     days = pc.cast(pc.cast(parsed.fill_null(0), pa.date32()), pa.int32())
     return ok, pc.cast(days, pa.int64())
+
+
+@functools.lru_cache(maxsize=256)
+def fixed_width_classes(pattern: str) -> tuple[np.ndarray, ...] | None:
+    """For a pattern that is a fixed sequence of ASCII characters and classes (a SIREN's
+    `[0-9]{9}`, a code's `[A-Z]{2}-\\d{4}`): one table of the bytes allowed at each
+    position. A cell of that many bytes, each allowed, is one Python's `re` matches;
+    any other pattern gives None (and goes through RE2 or the reader)."""
+    if _top_level_alternation(pattern):
+        return None  # "^a|b$" is not "^(?:a|b)$"
+    try:
+        parsed = re_parser.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE:
+        return None  # (?i), (?x)...: left to the regex engines
+    classes: list[np.ndarray] = []
+
+    def walk(items) -> bool:
+        for op, value in items:
+            allowed = np.zeros(256, dtype=bool)
+            if op is re_constants.LITERAL and value < 128:
+                allowed[value] = True
+            elif op is re_constants.NOT_LITERAL:
+                allowed[:128] = True
+                if value < 128:
+                    allowed[value] = False
+            elif op is re_constants.ANY:
+                allowed[:128] = True
+                allowed[ord("\n")] = False
+            elif op is re_constants.IN and _ascii_class(value, allowed):
+                pass
+            elif op in (re_constants.MAX_REPEAT, re_constants.MIN_REPEAT):
+                low, high, inner = value
+                if low != high or low > 64:
+                    return False
+                for _ in range(low):
+                    if not walk(inner):
+                        return False
+                continue
+            elif op is re_constants.SUBPATTERN and not value[1] and not value[2]:
+                if not walk(value[3]):
+                    return False
+                continue
+            else:
+                return False
+            classes.append(allowed)
+        return True
+
+    return tuple(classes) if walk(parsed) and classes else None
+
+
+def _ascii_class(members, allowed: np.ndarray) -> bool:
+    """Fill `allowed` with the ASCII members of a class; False for a class not handled."""
+    for op, value in members:
+        if op is re_constants.LITERAL:
+            if value < 128:
+                allowed[value] = True
+        elif op is re_constants.RANGE:
+            low, high = value
+            allowed[low : min(high, 127) + 1] = low <= 127
+        elif op is re_constants.CATEGORY and value is re_constants.CATEGORY_DIGIT:
+            allowed[ord("0") : ord("9") + 1] = True  # Python's \d: these and more
+        elif op is re_constants.CATEGORY and value is re_constants.CATEGORY_WORD:
+            for low, high in ("az", "AZ", "09", "__"):
+                allowed[ord(low) : ord(high) + 1] = True
+        else:
+            return False  # a negated class, \s, \D...
+    return True
+
+
+def _fixed_width_match(column: pa.Array, classes: tuple[np.ndarray, ...]) -> pa.Array:
+    """Cells of exactly len(classes) bytes, each allowed at its place: ten times faster
+    than a regex engine, by looking at every n-th byte at once."""
+    width = len(classes)
+    ends = cell_ends(column).astype(np.int64)
+    ok = np.diff(ends) == width
+    data = column.buffers()[2]
+    if data is None or not ok.any():
+        return arrow_of(np.zeros(len(column), dtype=bool))
+    cells = np.frombuffer(data, np.uint8)
+    if ok.all():
+        # Every cell has the width: the bytes are a matrix of one row per cell.
+        matrix = cells[int(ends[0]) : int(ends[-1])].reshape(-1, width)
+        for place, allowed in enumerate(classes):
+            ok &= allowed[matrix[:, place]]
+        return arrow_of(ok)
+    rows = np.flatnonzero(ok)
+    starts = ends[:-1][rows]
+    good = np.ones(len(rows), dtype=bool)
+    for place, allowed in enumerate(classes):
+        good &= allowed[cells[starts + place]]
+    ok[rows] = good
+    return arrow_of(ok)
 
 
 def _top_level_alternation(pattern: str) -> bool:
