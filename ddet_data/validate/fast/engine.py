@@ -404,6 +404,8 @@ def _column_verdicts(table: _Table, batch: Batch) -> list[tuple]:
 
 def _column_verdict(check: FieldCheck, batch: Batch) -> tuple:
     typed = batch.typed[check.position] if batch.typed else None
+    if typed is not None and pa.types.is_dictionary(typed.type):
+        return _dictionary_verdict(check, typed)
     masks = None
     if typed is not None:
         stats = batch.stats[check.position] if batch.stats else None
@@ -420,6 +422,18 @@ def _column_verdict(check: FieldCheck, batch: Batch) -> tuple:
     sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
     doubtful = np.flatnonzero(~sure)
     return missing, sure, doubtful, column.take(arrow_of(doubtful)).to_pylist(), None
+
+
+def _dictionary_verdict(check: FieldCheck, typed: pa.DictionaryArray) -> tuple:
+    """A dictionary-encoded column: each distinct value checked once, as text."""
+    # One more entry, an empty cell, for the null indices.
+    values = pa.concat_arrays([as_csv_text(typed.dictionary), pa.array([""], pa.string())])
+    codes = typed.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+    missing_array = check.missing_mask(values)
+    missing = missing_array.to_numpy(zero_copy_only=False)[codes]
+    sure = check.sure_mask(values, missing_array).to_numpy(zero_copy_only=False)[codes]
+    doubtful = np.flatnonzero(~sure)
+    return missing, sure, doubtful, values.take(arrow_of(codes[doubtful])).to_pylist(), None
 
 
 @functools.cache

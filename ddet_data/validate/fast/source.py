@@ -457,6 +457,9 @@ class ParquetSource:
     path: Path
     labels: list[str]
     exact: bool = False  # no other reader to fall back to: the text is already exact
+    # Text columns stored as a dictionary of few values: read as that dictionary, so
+    # that each distinct value is checked once.
+    few_values: list[str] = field(default_factory=list)
 
     def batches(self) -> Iterator[Batch]:
         """Batches whose columns stay typed; their text is made only where it is read
@@ -474,7 +477,7 @@ class ParquetSource:
                     yield stats, record_batch
 
         start = 0
-        with pq.ParquetFile(self.path) as file:
+        with pq.ParquetFile(self.path, read_dictionary=self.few_values) as file:
             for stats, record_batch in read_ahead(decoded(file)):
                 typed = list(record_batch.columns)
                 yield Batch(start, TextColumns(typed), record_batch.num_rows,
@@ -525,4 +528,24 @@ def open_parquet_source(path: Path) -> ParquetSource:
             kind = kind.value_type
         if not any(test(kind) for test in _AS_TEXT):
             raise Unsupported(f"Parquet column {arrow_field.name!r} of type {kind}")
-    return ParquetSource(path, list(schema.names))
+    return ParquetSource(path, list(schema.names), few_values=_few_values(path, schema))
+
+
+def _few_values(path: Path, schema: pa.Schema) -> list[str]:
+    """The text columns whose every chunk is dictionary-encoded: their data pages then
+    hold small indices only. (A writer falls back to plain values when the dictionary
+    outgrows its page; reading those as a dictionary would be slower, not wrong.)"""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_metadata(path)
+    text = [i for i, f in enumerate(schema) if pa.types.is_string(f.type)]
+    few = []
+    for position in text:
+        chunks = [metadata.row_group(g).column(position) for g in range(metadata.num_row_groups)]
+        if chunks and all(
+            chunk.has_dictionary_page
+            and chunk.total_uncompressed_size <= 2 * chunk.num_values + (1 << 20)
+            for chunk in chunks
+        ):
+            few.append(schema[position].name)
+    return few
