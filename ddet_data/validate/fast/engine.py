@@ -22,7 +22,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -437,7 +436,9 @@ def _dictionary_verdict(check: FieldCheck, typed: pa.DictionaryArray) -> tuple:
 
 
 @functools.cache
-def _column_pool() -> ThreadPoolExecutor:
+def _column_pool() -> Any:
+    from concurrent.futures import ThreadPoolExecutor  # ~10 ms, only for large batches
+
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="columns")
 
 

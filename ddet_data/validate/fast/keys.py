@@ -282,6 +282,8 @@ class IntKeyLookup:
         values = values.astype(np.int64, copy=False)
         if self._bitmap is not None:
             offsets = values - self._low
+            if not len(offsets) or (offsets.min() >= 0 and offsets.max() < len(self._bitmap)):
+                return self._bitmap[offsets]  # the usual case: every key within the bitmap
             inside = (offsets >= 0) & (offsets < len(self._bitmap))
             found = np.zeros(len(values), dtype=bool)
             found[inside] = self._bitmap[offsets[inside]]

@@ -32,7 +32,7 @@ import pyarrow.csv as pa_csv
 from ...errors import NeedsExactReader, RaggedRow, Unsupported
 from .cells import arrow_of, cell_ends
 
-BATCH_BYTES = 4 << 20
+BATCH_BYTES = 8 << 20
 PYTHON_BATCH_ROWS = 20_000
 SNIFF_LINES = 100  # frictionless's CSV sample size
 ENCODING_BUFFER = 100_000  # frictionless's detector buffer size
@@ -222,14 +222,15 @@ def _holds(path: Path, character: str | None) -> bool:
 def _has_empty_row(batch: Batch) -> bool:
     """A row of empty cells only, which may be an empty line: pyarrow reads one as empty
     cells, Python's csv as no cell at all. Told from the cells' lengths, summed."""
-    if not batch.columns:
-        return False
-    total = np.zeros(batch.num_rows, dtype=np.int64)
-    for column in batch.columns:
-        if column.null_count:
-            return True  # cannot happen (strings are read as never null): be safe
-        total += np.diff(cell_ends(column))
-    return bool((total == 0).any())
+    if not batch.columns or any(column.null_count for column in batch.columns):
+        return bool(batch.columns)  # (strings are read as never null: be safe)
+    rows = np.flatnonzero(np.diff(cell_ends(batch.columns[0])) == 0)
+    for column in batch.columns[1:]:
+        if not len(rows):
+            break
+        ends = cell_ends(column)
+        rows = rows[ends[rows + 1] == ends[rows]]  # still empty in this column
+    return bool(len(rows))
 
 
 def detect_encoding(buffer: bytes) -> str:
@@ -439,7 +440,7 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     return CsvSource(path, encoding, py_dialect, labels, header_one_line)
 
 
-PARQUET_BATCH_ROWS = 65_536
+PARQUET_BATCH_ROWS = 262_144
 _AS_TEXT = (pa.types.is_string, pa.types.is_large_string, pa.types.is_integer,
             pa.types.is_floating, pa.types.is_boolean, pa.types.is_date32,
             pa.types.is_timestamp)  # fmt: skip
