@@ -290,7 +290,8 @@ def test_sniffer_answers_as_pythons(rows, delimiter, candidates):
 
 FIXED_PATTERNS = [
     "[A-Z]{2}-[0-9]{4}", r"\d{5}", "[0-9]{9}", r"(\d{2}):(\d{2})", "2A[0-9]", "[^a]b",
-    r".\w", "(?:ab){2}", "[a-cX-Z_]{3}", "x{0}y",
+    r".\w", "(?:ab){2}", "[a-cX-Z_]{3}", "x{0}y", r"^\d{5}$", r"^W\d{9}$", r"^\d[AB\d]\d{3}$",
+    r"^^[0-9]{2}\Z",
 ]  # fmt: skip
 
 
@@ -300,7 +301,8 @@ FIXED_PATTERNS = [
     cells=st.lists(
         st.one_of(
             st.text(alphabet="AB-0123456789:a_bXyZ\n é٣", max_size=8),
-            st.sampled_from(["AB-1234", "75001", "12:30", "2A4", "cb", "ab", "abab", "AB-1234\n"]),
+            st.sampled_from(["AB-1234", "75001", "12:30", "2A4", "cb", "ab", "abab", "AB-1234\n",
+                             "W123456789", "2A004", "75001\n", "12"]),
         ),
         max_size=30,
     ),
@@ -320,8 +322,10 @@ def test_fixed_width_patterns_are_sure_only_of_what_python_matches(pattern, cell
 
 
 @pytest.mark.parametrize(
-    "pattern", ["a|b", "(?i)ab", r"\w+", "é", "[0-9]{2,3}", r"([013-9]\d|2[AB1-9])\d{3}", r"\s"]
-)
+    "pattern",
+    ["a|b", "(?i)ab", r"\w+", "é", "[0-9]{2,3}", r"^([013-9]\d|2[AB1-9])\d{3}$", r"\s", "a$b",
+     "a^b", r"^\d{5}$|^\d{9}$"],
+)  # fmt: skip
 def test_patterns_of_no_fixed_form_go_to_the_regex_engines(pattern):
     from ddet_data.validate.fast.cells import fixed_width_classes
 

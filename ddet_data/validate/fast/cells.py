@@ -581,7 +581,16 @@ def fixed_width_classes(pattern: str) -> tuple[np.ndarray, ...] | None:
             classes.append(allowed)
         return True
 
-    return tuple(classes) if walk(parsed) and classes else None
+    # Anchors at the ends change nothing to what frictionless's `^...$` matches (real
+    # schemas write "^\\d{9}$"); anywhere else they are left to the regex engines.
+    items = list(parsed)
+    while items and items[0] == (re_constants.AT, re_constants.AT_BEGINNING):
+        items.pop(0)
+    while items and items[-1][0] is re_constants.AT and items[-1][1] in (
+        re_constants.AT_END, re_constants.AT_END_STRING
+    ):  # fmt: skip
+        items.pop()
+    return tuple(classes) if walk(items) and classes else None
 
 
 def _ascii_class(members, allowed: np.ndarray) -> bool:
