@@ -35,7 +35,7 @@ RESOURCE_TEXT = {"title", "description", "mediatype", "sha1", "table"}
 SCHEMA_FREE = {
     "countryCode", "homepage", "path", "licenses", "created", "lastModified", "version",
     "contributors", "sources", "resources", "keywords", "image", "custom_checks",
-    "author", "contact", "uri", "countrycode", "updated",
+    "author", "contact", "uri", "countrycode", "updated", "example",
 }  # fmt: skip
 FIELD_FREE = {"enumDescriptions", "rdfType"}
 HASH = re.compile(r"^(sha256:[0-9a-f]{64}|md5:[0-9a-f]{32}|[0-9a-f]{32})$")
