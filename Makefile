@@ -73,9 +73,10 @@ publish: $(STAMP)
 	$(DDET) publish $(if $(TARGET),--target $(TARGET))
 
 # ddet-data validate vs stock frictionless vs a bare typed pyarrow parse, at 500,000 and
-# 2,000,000 rows, CSV and Parquet, a tiny package vs importing pyarrow: every ratio the
-# validator has a target for, side by side in one run (BENCH_ARGS=--big adds the 1 GB
-# memory check, --turns 1 a quicker run). Figures go to the terminal; data to bench/out/.
+# 2,000,000 rows, CSV and Parquet, a tiny package vs importing pyarrow, and the peak
+# memory on a 1 GB CSV: every figure the validator has a target for, side by side in one
+# run (about 15 minutes; BENCH_ARGS="--turns 1 --skip-frictionless --skip-big" for a quick
+# one). Figures go to the terminal; data to bench/out/.
 bench: $(STAMP)
 	$(BIN)/python bench/validate_bench.py $(BENCH_ARGS)
 

@@ -338,3 +338,42 @@ def test_a_fixed_width_pattern_is_sure_of_the_plain_cells():
     column = pa.array(["AB-1234", "ab-1234", "AB-12345", "", "ZZ-0000", "AB-12٣4"])
     sure = FieldCheck._pattern_sure(column, "[A-Z]{2}-[0-9]{4}").to_pylist()
     assert sure == [True, False, False, False, True, False]
+
+
+TRICKY_DATETIMES = [
+    "2021-02-28T00:00:00", "2021-02-30T00:00:00", "2021-01-01T24:00:00", "2021-01-01T23:59:60",
+    "2021-01-01T12:30:60", "0000-01-01T00:00:00", "2021-01-01T00:00:00Z", "2021-01-01 00:00:00",
+    "2021-01-01T00:00", "2020-02-29T12:00:00", "2019-02-29T12:00:00", "2021-01-01T25:00:00",
+    "2021-01-01T00:00:00+01:00", "2021-13-01T00:00:00", "", "9999-12-31T23:59:59",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("with_refused", [False, True])
+def test_datetimes_are_sure_only_where_frictionless_reads_them(with_refused):
+    """Through Arrow's cast, and through strptime when the cast refuses some cell."""
+    from frictionless import fields
+
+    from ddet_data.validate.fast.cells import _iso_datetimes
+
+    values = [v for v in TRICKY_DATETIMES if with_refused or v[:4] == "2021" and "T" in v]
+    values = values if with_refused else ["2021-02-28T00:00:00", "2021-01-01T00:00:00Z"]
+    reader = fields.DatetimeField(name="d").create_cell_reader()
+    sure = _iso_datetimes(pa.array(values, pa.string())).to_pylist()
+    for value, ok in zip(values, sure, strict=True):
+        if ok:
+            assert reader(value)[1] is None, value  # no note: frictionless reads it
+    assert sure[0] is True and sure[values.index("2021-01-01T00:00:00Z")] is True
+
+
+def test_a_dictionary_column_with_small_indices_and_nulls(tmp_path):
+    """128 values and a null in a dictionary<int8>: the empty cell's entry is number 128."""
+    import pyarrow.parquet as pq
+
+    column = pa.array([str(i) for i in range(128)] + [None])
+    table = pa.table({"a": column.cast(pa.dictionary(pa.int8(), pa.string()))})
+    pq.write_table(table, tmp_path / "d.parquet")
+    found = validate_resource_fast(
+        {"name": "d", "path": "d.parquet", "format": "parquet",
+         "schema": {"fields": [{"name": "a", "type": "integer"}]}}, tmp_path
+    )  # fmt: skip
+    assert [(e["type"], e["rowNumber"]) for e in found["errors"]] == [("blank-row", 130)]

@@ -27,7 +27,6 @@ from .schema import FieldSpec
 
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-_DATETIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]Z?$"
 _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _YEAR = r"^[0-9]{4}$"
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -219,11 +218,7 @@ class FieldCheck:
         if kind == "datetime":
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
                 return False
-            ok = pc.match_substring_regex(column, _DATETIME)
-            head = pc.utf8_slice_codeunits(pc.if_else(ok, column, "1970-01-01T00:00:00"), 0, 19)
-            parsed = pc.strptime(head, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
-            return pc.and_(ok, pc.and_(_same_day(parsed, head).fill_null(False),
-                                       pc.invert(pc.starts_with(column, "0000"))))  # fmt: skip
+            return _iso_datetimes(column)
         if kind == "time":
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
                 return False
@@ -635,6 +630,26 @@ def _fixed_width_match(column: pa.Array, classes: tuple[np.ndarray, ...]) -> pa.
         good &= allowed[cells[starts + place]]
     ok[rows] = good
     return arrow_of(ok)
+
+
+_DATETIME_FORM = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]"
+
+
+def _iso_datetimes(column: pa.Array) -> pa.Array:
+    """Certainly a datetime frictionless's default reader (dateutil's isoparse) takes:
+    YYYY-MM-DDTHH:MM:SS, with or without a final Z, and a real day and time."""
+    form = fixed_width_classes(_DATETIME_FORM)
+    zulu = fixed_width_classes(_DATETIME_FORM + "Z")
+    ok = pc.or_(_fixed_width_match(column, form), _fixed_width_match(column, zulu))
+    head = pc.utf8_slice_codeunits(pc.if_else(ok, column, "1970-01-01T00:00:00"), 0, 19)
+    try:
+        # Arrow's cast refuses what Python refuses (Feb 30, hour 24, second 60), but
+        # takes year 0000, where Python starts at 0001.
+        parsed = pc.cast(head, pa.timestamp("s"))
+    except pa.ArrowInvalid:
+        parsed = pc.strptime(head, format="%Y-%m-%dT%H:%M:%S", unit="s", error_is_null=True)
+        ok = pc.and_(ok, _same_day(parsed, head).fill_null(False))
+    return pc.and_(ok, pc.invert(pc.starts_with(column, "0000")))
 
 
 def _top_level_alternation(pattern: str) -> bool:

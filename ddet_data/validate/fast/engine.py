@@ -427,7 +427,8 @@ def _dictionary_verdict(check: FieldCheck, typed: pa.DictionaryArray) -> tuple:
     """A dictionary-encoded column: each distinct value checked once, as text."""
     # One more entry, an empty cell, for the null indices.
     values = pa.concat_arrays([as_csv_text(typed.dictionary), pa.array([""], pa.string())])
-    codes = typed.indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
+    indices = typed.indices.cast(pa.int64())  # an int8 index could not hold one more entry
+    codes = indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
     missing_array = check.missing_mask(values)
     missing = missing_array.to_numpy(zero_copy_only=False)[codes]
     sure = check.sure_mask(values, missing_array).to_numpy(zero_copy_only=False)[codes]
