@@ -345,6 +345,8 @@ TRICKY_DATETIMES = [
     "2021-01-01T12:30:60", "0000-01-01T00:00:00", "2021-01-01T00:00:00Z", "2021-01-01 00:00:00",
     "2021-01-01T00:00", "2020-02-29T12:00:00", "2019-02-29T12:00:00", "2021-01-01T25:00:00",
     "2021-01-01T00:00:00+01:00", "2021-13-01T00:00:00", "", "9999-12-31T23:59:59",
+    "2021-01-12 12:54:55", "2021-01-12 12:54:55.123456Z", "2021-01-12T12:54:55.1",
+    "2021-01-12T12:54:55.1234567", "2019-02-29 10:00:00.5", "2021-01-12t12:54:55",
 ]  # fmt: skip
 
 
@@ -356,13 +358,16 @@ def test_datetimes_are_sure_only_where_frictionless_reads_them(with_refused):
     from ddet_data.validate.fast.cells import _iso_datetimes
 
     values = [v for v in TRICKY_DATETIMES if with_refused or v[:4] == "2021" and "T" in v]
-    values = values if with_refused else ["2021-02-28T00:00:00", "2021-01-01T00:00:00Z"]
+    values = values if with_refused else [
+        "2021-02-28T00:00:00", "2021-01-01T00:00:00Z", "2021-01-12 12:54:55.123456Z"
+    ]  # fmt: skip
     reader = fields.DatetimeField(name="d").create_cell_reader()
     sure = _iso_datetimes(pa.array(values, pa.string())).to_pylist()
     for value, ok in zip(values, sure, strict=True):
         if ok:
             assert reader(value)[1] is None, value  # no note: frictionless reads it
-    assert sure[0] is True and sure[values.index("2021-01-01T00:00:00Z")] is True
+    for plain in ("2021-02-28T00:00:00", "2021-01-01T00:00:00Z", "2021-01-12 12:54:55.123456Z"):
+        assert sure[values.index(plain)] is True
 
 
 def test_a_dictionary_column_with_small_indices_and_nulls(tmp_path):
