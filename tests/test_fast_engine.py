@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -35,7 +36,7 @@ def folder(tmp_path):
     [
         ({"format": "xlsx"}, "format"),
         ({"path": "https://example.org/data.csv"}, "one local file"),
-        ({"encoding": "latin-1"}, "encoding"),
+        ({"encoding": "utf-16"}, "encoding"),  # one-byte encodings are read (cp1252...)
         ({"dialect": {"commentChar": "#"}}, "comment"),
         ({"dialect": {"header": False}}, "header"),
         ({"schema": {**SCHEMA, "fieldsMatch": "subset"}}, "fieldsMatch"),
@@ -55,10 +56,12 @@ def test_a_foreign_key_to_a_missing_resource_is_handed_over(folder):
         validate_resource_fast(resource(schema=schema), folder, {"resources": []})
 
 
-def test_a_file_that_is_not_utf8_is_handed_over(tmp_path):
-    (tmp_path / "data.csv").write_bytes("id,name\n1,café\n".encode("cp1252") * 50)
-    with pytest.raises(Unsupported, match="encoding"):
-        validate_resource_fast(resource(), tmp_path)
+def test_a_cp1252_file_is_read_as_text(tmp_path):
+    (tmp_path / "data.csv").write_bytes(b"id,name\n" + "1,café\n".encode("cp1252") * 50)
+    schema = {"fields": [{"name": "id", "type": "integer"},
+                         {"name": "name", "type": "string", "constraints": {"enum": ["café"]}}]}
+    task = validate_resource_fast(resource(schema=schema), tmp_path)
+    assert task["valid"] and task["stats"]["rows"] == 50  # "café" read as frictionless reads it
 
 
 def test_valid_table_gives_frictionless_task_shape(folder):
@@ -382,3 +385,21 @@ def test_a_dictionary_column_with_small_indices_and_nulls(tmp_path):
          "schema": {"fields": [{"name": "a", "type": "integer"}]}}, tmp_path
     )  # fmt: skip
     assert [(e["type"], e["rowNumber"]) for e in found["errors"]] == [("blank-row", 130)]
+
+
+def test_a_one_byte_encoding_is_read_and_a_byte_it_cannot_decode_hands_over(tmp_path):
+    from ddet_data.validate import validate_paths
+
+    rows = [f"{i},Besançon Nîmes Orléans" for i in range(6000)]
+    data = ("\r\n".join(["id,nom", *rows]) + "\r\n").encode("cp1252")
+    (tmp_path / "ok.csv").write_bytes(data)
+    (tmp_path / "bad.csv").write_bytes(data + b"6000,caf\x81\r\n")  # 0x81: none in cp1252
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "nom", "type": "string"}]}
+    for name in ("ok", "bad"):
+        descriptor = {"name": name, "path": f"{name}.csv", "encoding": "cp1252", "schema": schema}
+        (tmp_path / f"{name}.resource.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    ok = validate_paths([tmp_path / "ok.resource.json"])
+    assert ok["valid"] and ok["warnings"] == [] and ok["tasks"][0]["stats"]["rows"] == 6000
+    bad = validate_paths([tmp_path / "bad.resource.json"])
+    assert "not all cp1252" in bad["warnings"][0]
+    assert [e["type"] for e in bad["tasks"][0]["errors"]] == ["encoding-error"]

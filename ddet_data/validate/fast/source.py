@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import mmap
 import os
@@ -115,7 +116,10 @@ class CsvSource:
             ragged.append(row)
             return "error"
 
-        read = pa_csv.ReadOptions(column_names=names, skip_rows=1, block_size=BATCH_BYTES)
+        encoding = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
+        read = pa_csv.ReadOptions(
+            column_names=names, skip_rows=1, block_size=BATCH_BYTES, encoding=encoding
+        )
         parse = pa_csv.ParseOptions(
             delimiter=self.py_dialect.delimiter,
             quote_char=self.py_dialect.quotechar or False,
@@ -145,6 +149,8 @@ class CsvSource:
             if ragged:
                 raise RaggedRow() from exc
             raise Unsupported(f"pyarrow cannot parse the file: {exc}") from exc
+        except UnicodeDecodeError as exc:  # frictionless reports the bytes it cannot read
+            raise Unsupported(f"the file is not all {self.encoding}: {exc}") from exc
 
     # The exact path for ragged rows and odd dialects
 
@@ -155,7 +161,10 @@ class CsvSource:
             next(reader, None)  # the header
             start = 0
             while True:
-                chunk = [row for _, row in zip(range(PYTHON_BATCH_ROWS), reader, strict=False)]
+                try:
+                    chunk = [row for _, row in zip(range(PYTHON_BATCH_ROWS), reader, strict=False)]
+                except UnicodeDecodeError as exc:  # frictionless reports what it cannot read
+                    raise Unsupported(f"the file is not all {self.encoding}: {exc}") from exc
                 if not chunk:
                     return
                 batch = Batch(start, [], len(chunk))
@@ -366,6 +375,15 @@ def _dialect_by_frictionless(descriptor: dict, resource: dict, sample: list[str]
     return control.to_python()
 
 
+@functools.cache
+def one_byte_ascii(encoding: str) -> bool:
+    """An encoding of one byte a character that leaves ASCII as it is (cp1252, latin-1,
+    ...): pyarrow turns it into UTF-8 as it reads, and quotes, delimiters and line ends
+    are the same bytes as in UTF-8."""
+    text = bytes(range(256)).decode(encoding, errors="replace")
+    return len(text) == 256 and text[:128] == "".join(map(chr, range(128)))
+
+
 def _plain_ascii(buffer: bytes) -> bool:
     """ASCII that no ASCII-based encoding chardet knows (UTF-7, HZ, ISO-2022) could claim.
 
@@ -408,8 +426,9 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
             encoding = detect_encoding(buffer)
     except LookupError as exc:
         raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
-    if encoding not in ("utf-8", "utf-8-sig"):
-        raise Unsupported(f"encoding {encoding} (only UTF-8 is read by the fast engine)")
+    if encoding not in ("utf-8", "utf-8-sig") and not one_byte_ascii(encoding):
+        raise Unsupported(f"encoding {encoding} (the fast engine reads UTF-8 and one-byte "
+                          "encodings such as cp1252)")  # fmt: skip
     if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
 
