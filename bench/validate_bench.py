@@ -7,7 +7,9 @@ Generates, under bench/out/, packages of another shape than the project's: two C
 tables, `facts` (N rows, 8 columns of mixed types: a unique integer key, bounded
 numbers and integers, dates, booleans, enum and patterned strings, a foreign key) and
 `regions`, which `facts` references; the same tables as Parquet; `facts.csv` with a
-schema file of its own; a copy with errors in 1% of its rows; and a 40-row package.
+schema file of its own; a copy with errors in 1% of its rows; a 40-row package; and a
+table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents, a
+nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet.
 Every command runs as a whole process, the commands taking turns K times, and the
 script prints their median wall times and peak memory, then every ratio the issue
 sets a target for, each measured side by side in the same run: the tiny package
@@ -203,7 +205,7 @@ def run(command: list[str]) -> tuple[float, float, int, str]:
 
 
 TYPES = {"integer": "int64", "number": "float64", "boolean": "bool", "date": "date32",
-         "string": "string"}  # fmt: skip
+         "datetime": "timestamp[s]", "string": "string"}  # fmt: skip
 
 
 def typed_parse(csv_path: Path, schema: dict) -> str:
@@ -214,6 +216,59 @@ def typed_parse(csv_path: Path, schema: dict) -> str:
         f"c.read_csv({str(csv_path)!r}, convert_options=c.ConvertOptions(column_types="
         f"{{k: pa.type_for_alias(v) for k, v in {types!r}.items()}}))"
     )
+
+
+COMMUNES = ["Rennes", "Saint-Malo, port", "Brest", 'Quimper "centre"', "Fougères", "Lorient"]
+OTHER_SCHEMA = {
+    "fields": [
+        {"name": "code_insee", "type": "string",
+         "constraints": {"required": True, "pattern": "^[0-9]{5}$"}},
+        {"name": "commune", "type": "string", "constraints": {"required": True}},
+        {"name": "population", "type": "integer", "constraints": {"minimum": 0}},
+        {"name": "surface_km2", "type": "number", "constraints": {"minimum": 0}},
+        {"name": "densite", "type": "number"},
+        {"name": "mise_a_jour", "type": "datetime"},
+        {"name": "actif", "type": "boolean"},
+        {"name": "siren", "type": "string", "constraints": {"pattern": "^\\d{9}$"}},
+        {"name": "note", "type": "integer", "constraints": {"minimum": 0, "maximum": 20}},
+        {"name": "commentaire", "type": "string", "constraints": {"maxLength": 20}},
+    ]
+}  # fmt: skip
+
+
+def write_other_shape(folder: Path, rows: int) -> tuple[Path, Path]:
+    """One table of another shape: every text quoted (as pyarrow writes it), accents, a
+    nullable number, datetimes, fixed-width codes, no key; as CSV and as Parquet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "datapackage-parquet.json").exists():
+        return folder / "datapackage.json", folder / "datapackage-parquet.json"
+    rng = np.random.default_rng(7)
+    seconds = rng.integers(0, 300_000_000, rows).astype("timedelta64[s]")
+    density = rng.uniform(0, 20_000, rows)
+    table = pa.table({
+        "code_insee": np.char.zfill(rng.integers(1000, 99999, rows).astype(str), 5),
+        "commune": np.array(COMMUNES)[rng.integers(0, len(COMMUNES), rows)],
+        "population": rng.integers(0, 2_000_000, rows),
+        "surface_km2": np.round(rng.uniform(0.1, 900, rows), 3),
+        "densite": pa.array(density, mask=rng.random(rows) < 0.05),
+        "mise_a_jour": pa.array(np.datetime64("2015-01-01T00:00:00") + seconds),
+        "actif": rng.random(rows) < 0.5,
+        "siren": np.char.zfill(rng.integers(0, 999_999_999, rows).astype(str), 9),
+        "note": rng.integers(0, 21, rows),
+        "commentaire": np.where(rng.random(rows) < 0.3, "",
+                                np.char.add("obs ", rng.integers(0, 100_000, rows).astype(str))),
+    })  # fmt: skip
+    pa_csv.write_csv(table, str(folder / "communes.csv"))
+    # The Parquet file holds what pyarrow reads of the CSV, as in the other packages.
+    pq.write_table(pa_csv.read_csv(str(folder / "communes.csv")), folder / "communes.parquet")
+    paths = []
+    for name, fmt in (("datapackage.json", "csv"), ("datapackage-parquet.json", "parquet")):
+        resource = {"name": "communes", "type": "table", "path": f"communes.{fmt}",
+                    "format": fmt, "schema": OTHER_SCHEMA}  # fmt: skip
+        path = folder / name
+        path.write_text(json.dumps({"name": "other", "resources": [resource]}), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
 
 
 def write_single_file(folder: Path) -> tuple[Path, Path]:
@@ -296,6 +351,14 @@ def main(argv: list[str] | None = None) -> int:
         size = (folder / "facts.csv").stat().st_size / 1e6
         results[rows] = bench(f"{rows:,} rows, 8 columns + a foreign key ({size:.0f} MB CSV)",
                               todo, options.turns)  # fmt: skip
+    other_csv, other_parquet = write_other_shape(OUT / "other", 1_000_000)
+    ddet_validate = [str(BIN / "ddet-data"), "validate", "--json"]
+    other = bench("another shape: 1,000,000 rows of 10 columns, quoted text, datetimes", {
+        PACKAGE: [*ddet_validate, str(other_csv)],
+        PARQUET: [*ddet_validate, str(other_parquet)],
+        PARSE: [str(BIN / "python"), "-c", typed_parse(other_csv.parent / "communes.csv",
+                                                       OTHER_SCHEMA)],
+    }, options.turns)  # fmt: skip
     spoiled = write_package(OUT / "errors", min(results), error_share=0.01)
     write_parquet_package(OUT / "errors", spoiled)
     every = min(results) * 2
@@ -319,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
               times[SINGLE] / times[PACKAGE], "~1x")  # fmt: skip
         ratio(f"{rows:,} rows: CSV package / Parquet package",
               times[PACKAGE] / times[PARQUET], ">= 2x")  # fmt: skip
+    ratio("another shape: ddet-data (CSV) / bare typed parse", other[PACKAGE] / other[PARSE],
+          "<= 2x")  # fmt: skip
+    ratio("another shape: CSV / Parquet", other[PACKAGE] / other[PARQUET], ">= 2x")
     ratio("1% errors: CSV package / Parquet package", errors[PACKAGE] / errors[PARQUET], ">= 2x")
     print(f"  1% errors: the same findings from CSV and Parquet: {same}")
     if not options.skip_big:

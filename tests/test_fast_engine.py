@@ -38,7 +38,7 @@ def folder(tmp_path):
         ({"path": "https://example.org/data.csv"}, "one local file"),
         ({"encoding": "utf-16"}, "encoding"),  # one-byte encodings are read (cp1252...)
         ({"dialect": {"commentChar": "#"}}, "comment"),
-        ({"dialect": {"header": False}}, "header"),
+        ({"dialect": {"headerRows": [1, 2]}}, "header"),  # one header row is read
         ({"schema": {**SCHEMA, "fieldsMatch": "subset"}}, "fieldsMatch"),
         ({"schema": {**SCHEMA, "uniqueKeys": [["id"]]}}, "uniqueKeys"),
         ({"path": "absent.csv"}, "no such file"),
@@ -205,7 +205,7 @@ def test_schemas_beyond_the_light_reader_go_to_frictionless(descriptor):
 def test_sniffed_dialect_is_frictionless_dialect(sample):
     lines = sample.splitlines(keepends=True)
     ours = source._sniffed_dialect(lines)
-    theirs = source._dialect_by_frictionless({}, {}, lines)
+    theirs, _ = source._dialect_by_frictionless({}, {}, lines)
     for key in ("delimiter", "quotechar", "escapechar", "doublequote", "lineterminator",
                 "quoting", "skipinitialspace"):  # fmt: skip
         assert getattr(ours, key) == getattr(theirs, key), key

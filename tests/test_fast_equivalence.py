@@ -304,3 +304,29 @@ def test_a_parquet_column_without_a_csv_form_is_handed_over(tmp_path):
                 "schema": {"fields": [{"name": "id", "type": "string"}]}}  # fmt: skip
     with pytest.raises(Unsupported, match="binary"):
         validate_resource_fast(resource, tmp_path)
+
+
+# Where the header is: detected below title or blank lines, named by headerRows, or none
+
+HEADER_CASES = {
+    "a blank line above": ("\nid,nom\n1,a\n1,b\n2,c\n4,d\n3\n", None),
+    "a title line above": ("Liste des lieux;;\nid;nom;montant\n1;a;2\n1;b;x\n", None),
+    "headerRows 2": ("Liste des lieux\nid,nom\n1,a\n2,\n,\n1,c\n", {"headerRows": [2]}),
+    "headerRows 3": ("titre\n\nid,nom\n1,a\n1,b,z\n", {"headerRows": [3]}),
+    "no header": ("1,a\n2,\n1,c\n3,d,x\n4\n", {"header": False}),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(HEADER_CASES))
+def test_the_header_where_frictionless_finds_it(tmp_path, case):
+    text, dialect = HEADER_CASES[case]
+    (tmp_path / "data.csv").write_text(text, encoding="utf-8")
+    fields = [{"name": "id", "type": "integer", "constraints": {"unique": True}},
+              {"name": "nom", "type": "string"}]  # fmt: skip
+    if "montant" in text:
+        fields.append({"name": "montant", "type": "number"})
+    package = package_of(tmp_path / "data.csv", {"fields": fields}, "data")
+    if dialect:
+        package["resources"][0]["dialect"] = dialect
+    fast = assert_same(package, "data", tmp_path)
+    assert fast["warnings"] == [] and not fast["valid"]

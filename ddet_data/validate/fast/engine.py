@@ -291,8 +291,11 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
         schema = Schema.from_descriptor(copy.deepcopy(descriptor))
     except Exception as exc:  # frictionless reports invalid schemas itself
         raise Unsupported(f"schema not understood: {exc}") from exc
-    header = Header(source.labels, fields=schema.fields, row_numbers=[1], ignore_case=False)
+    header_rows = [source.first_row - 1] if source.labels else []
+    header = Header(source.labels, fields=schema.fields, row_numbers=header_rows, ignore_case=False)
     fields = [FieldSpec.from_frictionless(field) for field in header.get_expected_fields()]
+    if not source.labels:
+        source.width = len(fields)  # no header: a record has as many cells as the schema
     return _Table(source, schema, fields, [error.to_dict() for error in header.errors], name)
 
 
@@ -301,7 +304,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
 
     def finding(index: int) -> RowFinding:
         if index not in findings:
-            findings[index] = RowFinding(batch.start + index, [])  # cells filled at the end
+            # (cells filled at the end)
+            findings[index] = RowFinding(batch.start + index, [], first_row=table.source.first_row)
         return findings[index]
 
     blank = np.ones(batch.num_rows, dtype=bool)
@@ -334,7 +338,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     for index in np.flatnonzero(blank) if table.width else []:
         finding(int(index)).blank = True
 
-    first_row = batch.start + 2
+    first_row = batch.start + table.source.first_row
     unique_repeats: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for position, seen in table.seen_unique.items():
         values, nulls = keys[position]

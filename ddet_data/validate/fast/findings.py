@@ -19,7 +19,7 @@ from typing import Any
 class RowFinding:
     """Everything wrong with one row, gathered column by column."""
 
-    index: int  # 0-based data row; frictionless's row number is index + 2
+    index: int  # 0-based data row
     cells: list[str | None]
     # field position -> [(kind, note, source cell)] as the cell reader reported them
     cell_notes: dict[int, list[tuple[str, str, Any]]] = field(default_factory=dict)
@@ -29,10 +29,11 @@ class RowFinding:
     unique: dict[int, tuple[int, str]] = field(default_factory=dict)  # field -> (prev row, cell)
     primary_key: str | None = None  # the note
     foreign_keys: dict[int, dict] = field(default_factory=dict)  # group -> error options
+    first_row: int = 2  # frictionless's number of data row 0 (a header on row 1 before it)
 
     @property
     def row_number(self) -> int:
-        return self.index + 2
+        return self.index + self.first_row
 
     def count_known(self) -> int:
         """Errors known while streaming (a lower bound before duplicates are added)."""

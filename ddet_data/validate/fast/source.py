@@ -2,7 +2,8 @@
 
 frictionless decodes the file, sniffs the dialect from its first 100 lines and reads
 records with Python's `csv` module: every record after the header is a row, blank
-lines included, so a row's number is its index + 2. We read the same records:
+lines included, so a row's number is its index + 2 (or + N + 1 for a header on record
+N, the records above it skipped; + 1 without a header). We read the same records:
 
 - with pyarrow's streaming reader when the dialect is plain and every record has as
   many cells as the header (the fast path);
@@ -16,6 +17,7 @@ import codecs
 import csv
 import functools
 import io
+import itertools
 import mmap
 import os
 import queue
@@ -70,10 +72,17 @@ class CsvSource:
     path: Path
     encoding: str
     py_dialect: type[csv.Dialect] | csv.Dialect
-    labels: list[str]
+    labels: list[str]  # none without a header
     header_one_line: bool
+    header_row: int = 1  # the header's record number; 0: no header
+    width: int = 0  # cells a record has (the labels', or the first record's without a header)
 
     exact: bool = False  # read with Python's csv from the start
+
+    @property
+    def first_row(self) -> int:
+        """frictionless's number of the first data row."""
+        return self.header_row + 1
 
     @property
     def arrow_ok(self) -> bool:
@@ -106,7 +115,7 @@ class CsvSource:
     # The fast path
 
     def _arrow_batches(self) -> Iterator[Batch]:
-        width = len(self.labels)
+        width = self.width
         names = [f"c{i}" for i in range(width)]
 
         ragged = []
@@ -118,7 +127,8 @@ class CsvSource:
 
         encoding = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
         read = pa_csv.ReadOptions(
-            column_names=names, skip_rows=1, block_size=BATCH_BYTES, encoding=encoding
+            column_names=names, skip_rows=self.header_row, block_size=BATCH_BYTES,
+            encoding=encoding,
         )
         parse = pa_csv.ParseOptions(
             delimiter=self.py_dialect.delimiter,
@@ -155,10 +165,11 @@ class CsvSource:
     # The exact path for ragged rows and odd dialects
 
     def _python_batches(self) -> Iterator[Batch]:
-        width = len(self.labels)
+        width = self.width
         with open(self.path, encoding=self.encoding, newline="") as text:
             reader = csv.reader(text, dialect=self.py_dialect)
-            next(reader, None)  # the header
+            for _ in range(self.header_row):  # the header and the records above it
+                next(reader, None)
             start = 0
             while True:
                 try:
@@ -343,7 +354,10 @@ def _sniffed_dialect(sample: list[str]) -> csv.Dialect:
     return dialect
 
 
-def _dialect_by_frictionless(descriptor: dict, resource: dict, sample: list[str]) -> Any:
+def _dialect_by_frictionless(
+    descriptor: dict, resource: dict, sample: list[str]
+) -> tuple[Any, int]:
+    """Python's dialect as frictionless's CsvParser makes it, and the header's record."""
     from frictionless import Dialect
     from frictionless.formats.csv.control import CsvControl
 
@@ -351,7 +365,7 @@ def _dialect_by_frictionless(descriptor: dict, resource: dict, sample: list[str]
         dialect = Dialect.from_descriptor(dict(descriptor))
     except Exception as exc:  # frictionless reports bad dialects itself
         raise Unsupported(f"dialect not understood: {exc}") from exc
-    if not dialect.header or dialect.header_rows != [1] or not dialect.header_case:
+    if dialect.header and (len(dialect.header_rows) != 1 or not dialect.header_case):
         raise Unsupported("dialect header options other than one case-sensitive header row")
     if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
         raise Unsupported("dialect comment or blank-row options")
@@ -372,7 +386,7 @@ def _dialect_by_frictionless(descriptor: dict, resource: dict, sample: list[str]
     control.set_not_defined("escape_char", config.escapechar, distinct=True)
     control.set_not_defined("quote_char", config.quotechar, distinct=True)
     control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
-    return control.to_python()
+    return control.to_python(), (dialect.header_rows[0] if dialect.header else 0)
 
 
 @functools.cache
@@ -440,23 +454,30 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
         raise Unsupported(f"dialect options {sorted(unknown)}")
     with open(path, encoding=encoding, newline="") as text:
         sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
+    header_row = 1
     if descriptor or resource.get("format", "csv") == "tsv":
-        py_dialect = _dialect_by_frictionless(descriptor, resource, sample)
+        py_dialect, header_row = _dialect_by_frictionless(descriptor, resource, sample)
     else:
         py_dialect = _sniffed_dialect(sample)
-
     if not (descriptor.get("header") is not None or "headerRows" in descriptor):
-        row = detected_header_row(path, encoding, py_dialect)
-        if row != 1:
-            raise Unsupported(f"frictionless detects the header on row {row}, not row 1")
-    first = next(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect), None)
+        header_row = detected_header_row(path, encoding, py_dialect)
+
+    quote = py_dialect.quotechar or "\0"
+    if any(quote in line for line in sample[: header_row - 1]):
+        # Records above the header are then skipped as lines: they must be lines.
+        raise Unsupported(f"a quote above the header on record {header_row}")
+    records = csv.reader(io.StringIO("".join(sample)), dialect=py_dialect)
+    first = next(itertools.islice(records, max(header_row - 1, 0), None), None)
     if not first:
-        raise Unsupported("the file has no header row")
+        raise Unsupported(f"record {max(header_row, 1)}, the header, is empty or missing")
+    if not header_row:
+        return CsvSource(path, encoding, py_dialect, [], True, header_row=0, width=len(first))
     labels = [str(cell) for cell in first]
+    line = sample[header_row - 1].rstrip("\r\n")
     header_one_line = not any("\n" in label or "\r" in label for label in labels) and (
-        bool(sample) and sample[0].rstrip("\r\n").count(py_dialect.quotechar or "\0") % 2 == 0
+        line.count(quote) % 2 == 0
     )
-    return CsvSource(path, encoding, py_dialect, labels, header_one_line)
+    return CsvSource(path, encoding, py_dialect, labels, header_one_line, header_row, len(labels))
 
 
 PARQUET_BATCH_ROWS = 262_144
@@ -477,6 +498,7 @@ class ParquetSource:
     path: Path
     labels: list[str]
     exact: bool = False  # no other reader to fall back to: the text is already exact
+    first_row: int = 2  # the writer puts the header on row 1
     # Text columns stored as a dictionary of few values: read as that dictionary, so
     # that each distinct value is checked once.
     few_values: list[str] = field(default_factory=list)
