@@ -38,7 +38,7 @@ def folder(tmp_path):
         ({"path": "https://example.org/data.csv"}, "one local file"),
         ({"encoding": "utf-16"}, "encoding"),  # one-byte encodings are read (cp1252...)
         ({"dialect": {"commentChar": "#"}}, "comment"),
-        ({"dialect": {"headerRows": [1, 2]}}, "header"),  # one header row is read
+        ({"dialect": {"headerRows": [2, 1]}}, "header rows out of order"),
         ({"schema": {**SCHEMA, "fieldsMatch": "subset"}}, "fieldsMatch"),
         ({"schema": {**SCHEMA, "uniqueKeys": [["id"]]}}, "uniqueKeys"),
         ({"path": "absent.csv"}, "no such file"),

@@ -314,6 +314,10 @@ HEADER_CASES = {
     "headerRows 2": ("Liste des lieux\nid,nom\n1,a\n2,\n,\n1,c\n", {"headerRows": [2]}),
     "headerRows 3": ("titre\n\nid,nom\n1,a\n1,b,z\n", {"headerRows": [3]}),
     "no header": ("1,a\n2,\n1,c\n3,d,x\n4\n", {"header": False}),
+    "labels with spaces": ("id , nom \n1,a\n1,b\n", None),  # frictionless strips them
+    "headerCase false": ("ID,Nom\n1,a\n1,b\n", {"headerCase": False}),
+    "headerRows 2 to 4": ("t\nid,nom\nk,n\nk,w\n1,a\n1,b\n", {"headerRows": [2, 3, 4],
+                                                            "headerJoin": "-"}),
 }  # fmt: skip
 
 
@@ -330,3 +334,4 @@ def test_the_header_where_frictionless_finds_it(tmp_path, case):
         package["resources"][0]["dialect"] = dialect
     fast = assert_same(package, "data", tmp_path)
     assert fast["warnings"] == [] and not fast["valid"]
+    assert any(error["type"] == "unique-error" for error in fast["errors"])  # rows were read

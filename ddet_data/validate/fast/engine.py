@@ -281,7 +281,11 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
     light = read_light_schema(descriptor)
     source = open_parquet_source(path) if fmt == "parquet" else open_csv_source(path, resource)
     name = resource.get("name")
-    if light is not None and source.labels == [spec.name for spec in light.fields]:
+    if (
+        light is not None
+        and source.header_case
+        and source.labels == [spec.name for spec in light.fields]
+    ):
         # Labels equal to the (distinct, non-empty) field names: no label error to report.
         return _Table(source, light, light.fields, [], name)
     from frictionless import Schema
@@ -291,8 +295,12 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
         schema = Schema.from_descriptor(copy.deepcopy(descriptor))
     except Exception as exc:  # frictionless reports invalid schemas itself
         raise Unsupported(f"schema not understood: {exc}") from exc
-    header_rows = [source.first_row - 1] if source.labels else []
-    header = Header(source.labels, fields=schema.fields, row_numbers=header_rows, ignore_case=False)
+    header = Header(
+        source.labels,
+        fields=schema.fields,
+        row_numbers=source.header_rows,
+        ignore_case=not source.header_case,
+    )
     fields = [FieldSpec.from_frictionless(field) for field in header.get_expected_fields()]
     if not source.labels:
         source.width = len(fields)  # no header: a record has as many cells as the schema

@@ -74,10 +74,16 @@ class CsvSource:
     py_dialect: type[csv.Dialect] | csv.Dialect
     labels: list[str]  # none without a header
     header_one_line: bool
-    header_row: int = 1  # the header's record number; 0: no header
+    header_rows: list[int] = field(default_factory=lambda: [1])  # record numbers; none
+    header_case: bool = True  # labels matched to field names case by case
     width: int = 0  # cells a record has (the labels', or the first record's without a header)
 
     exact: bool = False  # read with Python's csv from the start
+
+    @property
+    def header_row(self) -> int:
+        """The last header record, which data follows (0: no header)."""
+        return self.header_rows[-1] if self.header_rows else 0
 
     @property
     def first_row(self) -> int:
@@ -356,8 +362,8 @@ def _sniffed_dialect(sample: list[str]) -> csv.Dialect:
 
 def _dialect_by_frictionless(
     descriptor: dict, resource: dict, sample: list[str]
-) -> tuple[Any, int]:
-    """Python's dialect as frictionless's CsvParser makes it, and the header's record."""
+) -> tuple[Any, Any]:
+    """Python's dialect as frictionless's CsvParser makes it, and frictionless's Dialect."""
     from frictionless import Dialect
     from frictionless.formats.csv.control import CsvControl
 
@@ -365,8 +371,8 @@ def _dialect_by_frictionless(
         dialect = Dialect.from_descriptor(dict(descriptor))
     except Exception as exc:  # frictionless reports bad dialects itself
         raise Unsupported(f"dialect not understood: {exc}") from exc
-    if dialect.header and (len(dialect.header_rows) != 1 or not dialect.header_case):
-        raise Unsupported("dialect header options other than one case-sensitive header row")
+    if dialect.header and dialect.header_rows != sorted(set(dialect.header_rows)):
+        raise Unsupported("header rows out of order")
     if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
         raise Unsupported("dialect comment or blank-row options")
 
@@ -386,7 +392,7 @@ def _dialect_by_frictionless(
     control.set_not_defined("escape_char", config.escapechar, distinct=True)
     control.set_not_defined("quote_char", config.quotechar, distinct=True)
     control.set_not_defined("skip_initial_space", config.skipinitialspace, distinct=True)
-    return control.to_python(), (dialect.header_rows[0] if dialect.header else 0)
+    return control.to_python(), dialect
 
 
 @functools.cache
@@ -454,30 +460,52 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
         raise Unsupported(f"dialect options {sorted(unknown)}")
     with open(path, encoding=encoding, newline="") as text:
         sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
-    header_row = 1
+    header_rows, header_case, header_join = [1], True, " "
     if descriptor or resource.get("format", "csv") == "tsv":
-        py_dialect, header_row = _dialect_by_frictionless(descriptor, resource, sample)
+        py_dialect, dialect = _dialect_by_frictionless(descriptor, resource, sample)
+        header_rows = list(dialect.header_rows) if dialect.header else []
+        header_case, header_join = dialect.header_case, dialect.header_join
     else:
         py_dialect = _sniffed_dialect(sample)
     if not (descriptor.get("header") is not None or "headerRows" in descriptor):
-        header_row = detected_header_row(path, encoding, py_dialect)
+        header_rows = [detected_header_row(path, encoding, py_dialect)]
 
+    last = header_rows[-1] if header_rows else 0
     quote = py_dialect.quotechar or "\0"
-    if any(quote in line for line in sample[: header_row - 1]):
-        # Records above the header are then skipped as lines: they must be lines.
-        raise Unsupported(f"a quote above the header on record {header_row}")
-    records = csv.reader(io.StringIO("".join(sample)), dialect=py_dialect)
-    first = next(itertools.islice(records, max(header_row - 1, 0), None), None)
-    if not first:
-        raise Unsupported(f"record {max(header_row, 1)}, the header, is empty or missing")
-    if not header_row:
-        return CsvSource(path, encoding, py_dialect, [], True, header_row=0, width=len(first))
-    labels = [str(cell) for cell in first]
-    line = sample[header_row - 1].rstrip("\r\n")
-    header_one_line = not any("\n" in label or "\r" in label for label in labels) and (
+    if any(quote in line for line in sample[: last - 1]):
+        # Records above the last header row are then skipped as lines: they must be lines.
+        raise Unsupported(f"a quote above the header on record {last}")
+    records = list(itertools.islice(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect),
+                                    max(last, 1)))  # fmt: skip
+    if not records or not records[-1] or len(records) < last:
+        raise Unsupported(f"record {max(last, 1)}, the header, is empty or missing")
+    if not header_rows:
+        width = len(records[0])
+        return CsvSource(path, encoding, py_dialect, [], True, header_rows=[], width=width)
+    labels = read_labels([records[number - 1] for number in header_rows], header_join)
+    line = sample[last - 1].rstrip("\r\n")
+    header_one_line = not any("\n" in cell or "\r" in cell for cell in records[-1]) and (
         line.count(quote) % 2 == 0
     )
-    return CsvSource(path, encoding, py_dialect, labels, header_one_line, header_row, len(labels))
+    return CsvSource(path, encoding, py_dialect, labels, header_one_line, header_rows,
+                     header_case, width=len(labels))  # fmt: skip
+
+
+def read_labels(records: list[list[str]], join: str) -> list[str]:
+    """frictionless's labels (`Dialect.read_labels`): the header records' cells stripped,
+    a column's cells joined, a cell equal to the one above it taken once."""
+    labels: list[str] = []
+    above: dict[int, str] = {}
+    for cells in records:
+        for index, cell in enumerate(cell.strip() for cell in cells):
+            if above.get(index) == cell:
+                continue
+            above[index] = cell
+            if len(labels) <= index:
+                labels.append(cell)
+            else:
+                labels[index] = join.join([labels[index], cell])
+    return labels
 
 
 PARQUET_BATCH_ROWS = 262_144
@@ -498,7 +526,10 @@ class ParquetSource:
     path: Path
     labels: list[str]
     exact: bool = False  # no other reader to fall back to: the text is already exact
-    first_row: int = 2  # the writer puts the header on row 1
+    # The writer puts one header on row 1, whose labels are the column names.
+    header_rows: list[int] = field(default_factory=lambda: [1])
+    header_case: bool = True
+    first_row: int = 2
     # Text columns stored as a dictionary of few values: read as that dictionary, so
     # that each distinct value is checked once.
     few_values: list[str] = field(default_factory=list)
