@@ -259,8 +259,9 @@ def write_other_shape(folder: Path, rows: int) -> tuple[Path, Path]:
                                 np.char.add("obs ", rng.integers(0, 100_000, rows).astype(str))),
     })  # fmt: skip
     pa_csv.write_csv(table, str(folder / "communes.csv"))
-    # The Parquet file holds what pyarrow reads of the CSV, as in the other packages.
-    pq.write_table(pa_csv.read_csv(str(folder / "communes.csv")), folder / "communes.parquet")
+    # The same typed table: the codes stay text (read back from the CSV they would be
+    # integers, and lose their leading zeros).
+    pq.write_table(table, folder / "communes.parquet")
     paths = []
     for name, fmt in (("datapackage.json", "csv"), ("datapackage-parquet.json", "parquet")):
         resource = {"name": "communes", "type": "table", "path": f"communes.{fmt}",
