@@ -10,9 +10,9 @@ numbers and integers, dates, booleans, enum and patterned strings, a foreign key
 schema file of its own; a copy with errors in 1% of its rows; a 40-row package; and a
 table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents, a
 nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet.
-Every command runs as a whole process, the commands taking turns K times, and the
-script prints their median wall times and peak memory, then every ratio the issue
-sets a target for, each measured side by side in the same run: the tiny package
+Every command runs as a whole process, the commands taking turns K times (frictionless's
+turns last), and the script prints their median wall times and peak memory, then every
+ratio the issue sets a target for, each measured side by side in the same run: the tiny package
 against importing pyarrow, frictionless against ddet-data at each size, ddet-data
 against the bare typed parse, a CSV given with --schema against the same CSV in the
 package, CSV against Parquet (valid and 1% in error, with the same findings). The load
@@ -288,8 +288,6 @@ def commands(folder: Path, limit_errors: int) -> dict[str, list[str]]:
         PACKAGE: [*validate, str(folder / "datapackage.json")],
         SINGLE: [*validate, str(facts), "--schema", str(facts_schema)],
         PARQUET: [*validate, str(folder / "datapackage-parquet.json")],
-        # The parse right after ddet-data's runs: after frictionless's minutes-long run
-        # it came out up to 1.8 times slower than alone, which flattered the ratio.
         PARSE: [python, "-c", typed_parse(facts, FACTS_SCHEMA)],
         FRICTIONLESS: [str(BIN / "frictionless"), "validate", "--json",
                        "--limit-errors", str(limit_errors), str(folder / "datapackage.json")],
@@ -297,14 +295,22 @@ def commands(folder: Path, limit_errors: int) -> dict[str, list[str]]:
 
 
 def bench(title: str, todo: dict[str, list[str]], turns: int) -> dict[str, float]:
-    """Each command as a whole process, the commands taking turns; medians and peak RSS."""
+    """Each command as a whole process, the commands taking turns; medians and peak RSS.
+
+    frictionless's turns come after the others': whatever ran right after one of its
+    minutes-long runs came out up to 1.8 times slower than alone. One untimed run first
+    settles the machine likewise."""
     print(f"\n## {title}")
     times: dict[str, list[float]] = {name: [] for name in todo}
     memory: dict[str, float] = {name: 0.0 for name in todo}
     codes: dict[str, int] = {}
     failures: dict[str, str] = {}
-    for _ in range(turns):
-        for name, command in todo.items():
+    run(next(iter(todo.values())))
+    rounds = [[name for name in todo if name != FRICTIONLESS]] * turns
+    rounds += [[FRICTIONLESS]] * turns if FRICTIONLESS in todo else []
+    for names in rounds:
+        for name in names:
+            command = todo[name]
             seconds, rss, code, last_line = run(command)
             times[name].append(seconds)
             memory[name] = max(memory[name], rss)
