@@ -320,7 +320,6 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for check, verdict in zip(table.checks, _column_verdicts(table, batch), strict=True):
         missing, sure, doubtful, sources, typed = verdict
-        column = None if typed is not None else batch.columns[check.position]
         blank &= missing
         targets: dict[int, Any] = {}
         for index, source in zip(doubtful, sources, strict=True):
@@ -332,10 +331,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                     for kind, note in notes.items()
                 ]
         if check.position in table.key_positions:
-            if typed is not None:
-                keys[check.position] = check.typed_key_values(typed, sure, missing, targets)
-            else:
-                keys[check.position] = check.key_values(column, sure, missing, targets)
+            keys[check.position] = _key_values(check, batch, typed, sure, missing, targets)
 
     for index, cells in batch.ragged.items():
         if len(cells) > table.width:
@@ -448,6 +444,13 @@ def _dictionary_verdict(check: FieldCheck, typed: pa.DictionaryArray) -> tuple:
     return missing, sure, doubtful, values.take(arrow_of(codes[doubtful])).to_pylist(), None
 
 
+def _key_values(check: FieldCheck, batch: Batch, typed, sure, missing, targets) -> tuple:
+    """A key column's values: from its Arrow values when its masks came from them."""
+    if typed is not None:
+        return check.typed_key_values(typed, sure, missing, targets)
+    return check.key_values(batch.columns[check.position], sure, missing, targets)
+
+
 @functools.cache
 def _column_pool() -> Any:
     from concurrent.futures import ThreadPoolExecutor  # ~10 ms, only for large batches
@@ -506,18 +509,12 @@ def _read_lookup(
         parts = []
         for position in positions:
             check = table.checks[position]
-            column = batch.columns[position]
-            missing_array = check.missing_mask(column)
-            missing = missing_array.to_numpy(zero_copy_only=False)
-            sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
-            doubtful = np.flatnonzero(~sure)
+            missing, sure, doubtful, sources, typed = _column_verdict(check, batch)
             targets = {
                 int(index): check.read(source)[0]
-                for index, source in zip(
-                    doubtful, column.take(arrow_of(doubtful)).to_pylist(), strict=True
-                )
+                for index, source in zip(doubtful, sources, strict=True)
             }
-            parts.append(check.key_values(column, sure, missing, targets))
+            parts.append(_key_values(check, batch, typed, sure, missing, targets))
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
         lookup.add(_key_of(parts, present, lookup))
