@@ -37,7 +37,7 @@ def folder(tmp_path):
         ({"format": "xlsx"}, "format"),
         ({"path": "https://example.org/data.csv"}, "one local file"),
         ({"encoding": "utf-16"}, "encoding"),  # one-byte encodings are read (cp1252...)
-        ({"dialect": {"commentChar": "#"}}, "comment"),
+        ({"dialect": {"commentChar": "i", "headerRows": [1]}}, "every header record is a comment"),
         ({"dialect": {"headerRows": [2, 1]}}, "header rows out of order"),
         ({"schema": {**SCHEMA, "fieldsMatch": "subset"}}, "fieldsMatch"),
         ({"schema": {**SCHEMA, "uniqueKeys": [["id"]]}}, "uniqueKeys"),

@@ -187,29 +187,43 @@ def table_cases(draw):
     schema = {"fields": fields}
     if draw(st.booleans()):
         schema["primaryKey"] = [fields[0]["name"]]
+    # Rows left out of the data (comments, blank rows), which keep their numbers
+    dialect = {}
+    if draw(st.integers(0, 3)) == 0:
+        dialect["commentChar"] = "#"
+    if draw(st.integers(0, 3)) == 0:
+        dialect["commentRows"] = draw(st.lists(st.integers(2, 14), max_size=3))
+    if draw(st.integers(0, 3)) == 0:
+        dialect["skipBlankRows"] = True
     rows = []
     for _ in range(draw(st.integers(0, 12))):
         width = len(fields) + draw(st.sampled_from([0, 0, 0, 0, -1, 1]))
         rows.append([draw(FIELD_TYPES[types[i % len(types)]]) for i in range(max(width, 0))])
+        if draw(st.integers(0, 6)) == 0:
+            left_out = [["# note"], ["#"] * len(fields), [""] * len(fields)]
+            rows.append(draw(st.sampled_from(left_out)))
     labels = [field["name"] for field in fields]
     if draw(st.integers(0, 5)) == 0:
         labels[0] = labels[0].upper()
-    return schema, labels, rows
+    return schema, labels, rows, dialect
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(case=table_cases())
 def test_engines_agree_on_made_up_tables(tmp_path, case):
-    schema, labels, rows = case
+    schema, labels, rows, dialect = case
     path = tmp_path / "made.csv"
     with open(path, "w", newline="", encoding="utf-8") as file:
         writer = csv.writer(file)
         writer.writerow(labels)
         writer.writerows(rows)
+    package = package_of(path, schema, "made")
+    if dialect:
+        package["resources"][0]["dialect"] = dialect
     try:
-        assert_same(package_of(path, schema, "made"), "made", tmp_path)
+        assert_same(package, "made", tmp_path)
     except Unsupported:
         pass  # frictionless takes over; the report says so
 
@@ -318,6 +332,17 @@ HEADER_CASES = {
     "headerCase false": ("ID,Nom\n1,a\n1,b\n", {"headerCase": False}),
     "headerRows 2 to 4": ("t\nid,nom\nk,n\nk,w\n1,a\n1,b\n", {"headerRows": [2, 3, 4],
                                                             "headerJoin": "-"}),
+    # Rows frictionless leaves out keep their numbers: the errors below them are on the
+    # file's rows. Comment lines of another width send pyarrow's rows to Python's csv.
+    "commentChar": ("# relevé, v2\nid,nom\n1,a\n# puis\n1,b\nx,c\n#\n2,\n", {"commentChar": "#"}),
+    "commentChar, same width": ("id,nom\n1,a\n#x,y\n1,b\nz,c\n", {"commentChar": "#"}),
+    "commentRows": ("id,nom\n1,a\nnot,data\n1,b\n3,c,d\n", {"commentRows": [3, 6]}),
+    "comment as a header row": ("# t\nid,nom\n1,a\n1,b\n", {"commentChar": "#",
+                                                          "headerRows": [1, 2]}),
+    "skipBlankRows": ("id,nom\n1,a\n,\n\n1,b\nq,\n", {"skipBlankRows": True}),
+    "all three": ("// x\nid,nom\n\n1,a\n//,\n1,b\nskip,me\n,\nk,l\n",
+                  {"commentChar": "//", "commentRows": [7], "skipBlankRows": True}),
+    "commentRows, no header": ("1,a\nnot\n1,b\n", {"header": False, "commentRows": [2]}),
 }  # fmt: skip
 
 

@@ -313,7 +313,10 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     def finding(index: int) -> RowFinding:
         if index not in findings:
             # (cells filled at the end)
-            findings[index] = RowFinding(batch.start + index, [], first_row=table.source.first_row)
+            number = None if batch.row_numbers is None else int(batch.row_numbers[index])
+            findings[index] = RowFinding(
+                batch.start + index, [], first_row=table.source.first_row, number=number
+            )
         return findings[index]
 
     blank = np.ones(batch.num_rows, dtype=bool)
@@ -342,12 +345,14 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     for index in np.flatnonzero(blank) if table.width else []:
         finding(int(index)).blank = True
 
-    first_row = batch.start + table.source.first_row
+    first_row = table.source.first_row
     unique_repeats: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for position, seen in table.seen_unique.items():
         values, nulls = keys[position]
         present = np.flatnonzero(~nulls)
-        repeats, previous = seen.add(_key_of([keys[position]], present, seen), present + first_row)
+        repeats, previous = seen.add(
+            _key_of([keys[position]], present, seen), batch.numbers(present, first_row)
+        )
         unique_repeats[position] = (repeats, previous)
         indices = present[repeats]
         for index, prev, text in zip(
@@ -365,7 +370,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
             repeats, previous = unique_repeats[table.plan.primary_key_fields[0]]
         else:
             seen = table.seen_primary
-            repeats, previous = seen.add(_key_of(parts, present, seen), present + first_row)
+            numbers = batch.numbers(present, first_row)
+            repeats, previous = seen.add(_key_of(parts, present, seen), numbers)
         for spot, prev in zip(repeats, previous, strict=True):
             note = f"the same as in the row at position {int(prev)}"
             finding(int(present[spot])).primary_key = note

@@ -30,10 +30,11 @@ class RowFinding:
     primary_key: str | None = None  # the note
     foreign_keys: dict[int, dict] = field(default_factory=dict)  # group -> error options
     first_row: int = 2  # frictionless's number of data row 0 (a header on row 1 before it)
+    number: int | None = None  # frictionless's row number, when rows were left out before
 
     @property
     def row_number(self) -> int:
-        return self.index + self.first_row
+        return self.number if self.number is not None else self.index + self.first_row
 
     def count_known(self) -> int:
         """Errors known while streaming (a lower bound before duplicates are added)."""

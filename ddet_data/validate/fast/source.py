@@ -42,7 +42,7 @@ ENCODING_BUFFER = 100_000  # frictionless's detector buffer size
 _SUPPORTED_DIALECT_KEYS = {
     "$schema", "header", "headerRows", "headerJoin", "headerCase", "csv",
     "delimiter", "quoteChar", "doubleQuote", "escapeChar", "lineTerminator",
-    "skipInitialSpace", "caseSensitiveHeader",
+    "skipInitialSpace", "caseSensitiveHeader", "commentChar", "commentRows", "skipBlankRows",
 }  # fmt: skip
 
 
@@ -58,6 +58,27 @@ class Batch:
     # Parquet: the typed columns and their row group's statistics (None for a CSV)
     typed: list[pa.Array] | None = None
     stats: list[Any] | None = None
+    # frictionless's row numbers, when comment or blank rows were left out (see RowFilter)
+    row_numbers: np.ndarray | None = None
+
+    def numbers(self, rows: np.ndarray, first_row: int) -> np.ndarray:
+        """frictionless's row numbers of some rows of the batch."""
+        if self.row_numbers is not None:
+            return self.row_numbers[rows]
+        return rows + (self.start + first_row)
+
+    def kept(self, keep: np.ndarray, start: int, numbers: np.ndarray) -> Batch:
+        """The rows where `keep` is true, renumbered from `start`; `numbers` are the
+        row numbers of all the batch's rows."""
+        rows = np.flatnonzero(keep)
+        indices = arrow_of(rows)
+        ragged = {}
+        for index, cells in self.ragged.items():
+            spot = int(np.searchsorted(rows, index))
+            if spot < len(rows) and rows[spot] == index:
+                ragged[spot] = cells
+        columns = [column.take(indices) for column in self.columns]
+        return Batch(start, columns, len(rows), ragged, row_numbers=numbers[rows])
 
     def text(self, position: int, rows: np.ndarray) -> list[str | None]:
         """The text of some cells of a column; of a typed column, only those are made text."""
@@ -65,6 +86,41 @@ class Batch:
         if self.typed is not None:
             return as_csv_text(self.typed[position].take(indices)).to_pylist()
         return self.columns[position].take(indices).to_pylist()
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """The rows frictionless leaves out of the data (`Dialect.create_comment_filter` and
+    `create_blank_filter`): a first cell starting with `commentChar`, a row number in
+    `commentRows`, and with `skipBlankRows` a row of empty cells only. The rows left out
+    keep their numbers: the rows after them are numbered as in the file."""
+
+    comment_char: str | None = None
+    comment_rows: frozenset[int] = frozenset()
+    skip_blank_rows: bool = False
+
+    def is_comment(self, number: int, cells: list[str]) -> bool:
+        """For the header records, which only the comment filter applies to."""
+        if self.comment_char and cells and cells[0].startswith(self.comment_char):
+            return True
+        return number in self.comment_rows
+
+    def keep(self, batch: Batch, numbers: np.ndarray) -> np.ndarray:
+        keep = np.ones(batch.num_rows, dtype=bool)
+        if self.comment_char and batch.columns:
+            first = pc.starts_with(batch.columns[0], self.comment_char).fill_null(False)
+            keep &= ~first.to_numpy(zero_copy_only=False)
+        if self.comment_rows:
+            keep &= ~np.isin(numbers, np.fromiter(self.comment_rows, np.int64))
+        if self.skip_blank_rows:
+            blank = np.ones(batch.num_rows, dtype=bool)
+            for column in batch.columns:
+                empty = pc.or_kleene(pc.equal(column, ""), column.is_null()).fill_null(True)
+                blank &= empty.to_numpy(zero_copy_only=False)
+            for index, cells in batch.ragged.items():  # its real cells, not the padding
+                blank[index] = all(cell in (None, "") for cell in cells)
+            keep &= ~blank
+        return keep
 
 
 @dataclass
@@ -77,6 +133,7 @@ class CsvSource:
     header_rows: list[int] = field(default_factory=lambda: [1])  # record numbers; none
     header_case: bool = True  # labels matched to field names case by case
     width: int = 0  # cells a record has (the labels', or the first record's without a header)
+    row_filter: RowFilter | None = None  # the comment and blank rows frictionless leaves out
 
     exact: bool = False  # read with Python's csv from the start
 
@@ -104,6 +161,24 @@ class CsvSource:
         )
 
     def batches(self) -> Iterator[Batch]:
+        if self.row_filter is None:
+            yield from self._records()
+            return
+        kept = 0
+        for batch in self._records():
+            numbers = np.arange(batch.num_rows, dtype=np.int64) + (batch.start + self.first_row)
+            keep = self.row_filter.keep(batch, numbers)
+            if keep.all():
+                batch = Batch(kept, batch.columns, batch.num_rows, batch.ragged,
+                              row_numbers=numbers)  # fmt: skip
+            else:
+                batch = batch.kept(keep, kept, numbers)
+            kept += batch.num_rows
+            if batch.num_rows:
+                yield batch
+
+    def _records(self) -> Iterator[Batch]:
+        """Every record below the header, numbered from 0."""
         if self.arrow_ok:
             produced = 0
             try:
@@ -373,8 +448,6 @@ def _dialect_by_frictionless(
         raise Unsupported(f"dialect not understood: {exc}") from exc
     if dialect.header and dialect.header_rows != sorted(set(dialect.header_rows)):
         raise Unsupported("header rows out of order")
-    if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
-        raise Unsupported("dialect comment or blank-row options")
 
     # The same sniffing as frictionless's CsvParser, on the same sample.
     control = CsvControl.from_dialect(dialect)
@@ -413,10 +486,12 @@ def _plain_ascii(buffer: bytes) -> bool:
     return buffer.isascii() and not any(mark in buffer for mark in (b"+", b"~", b"\x1b", b"\0"))
 
 
-def detected_header_row(path: Path, encoding: str, dialect: Any) -> int:
+def detected_header_row(
+    path: Path, encoding: str, dialect: Any, row_filter: RowFilter | None = None
+) -> int:
     """The header row frictionless's Detector picks when the dialect names none: the first
-    of its sample's records (blank ones included) whose width is near the average, so
-    that comment lines and titles above a header are not taken for it."""
+    of its sample's records (blank ones included, comment rows not) whose width is near
+    the average, so that comment lines and titles above a header are not taken for it."""
     with open(path, encoding=encoding, newline="") as text:
         records = [
             cells
@@ -427,6 +502,8 @@ def detected_header_row(path: Path, encoding: str, dialect: Any) -> int:
     width = round(sum(len(cells) for cells in records) / len(records))
     drift = max(round(width * 0.1), 1)
     for number, cells in enumerate(records, start=1):
+        if row_filter and row_filter.is_comment(number, cells):
+            continue
         if width - drift <= len(cells) <= width + drift:
             return number
     return 1
@@ -461,14 +538,18 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     with open(path, encoding=encoding, newline="") as text:
         sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
     header_rows, header_case, header_join = [1], True, " "
+    row_filter = None
     if descriptor or resource.get("format", "csv") == "tsv":
         py_dialect, dialect = _dialect_by_frictionless(descriptor, resource, sample)
         header_rows = list(dialect.header_rows) if dialect.header else []
         header_case, header_join = dialect.header_case, dialect.header_join
+        if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
+            row_filter = RowFilter(dialect.comment_char, frozenset(dialect.comment_rows),
+                                   bool(dialect.skip_blank_rows))  # fmt: skip
     else:
         py_dialect = _sniffed_dialect(sample)
     if not (descriptor.get("header") is not None or "headerRows" in descriptor):
-        header_rows = [detected_header_row(path, encoding, py_dialect)]
+        header_rows = [detected_header_row(path, encoding, py_dialect, row_filter)]
 
     last = header_rows[-1] if header_rows else 0
     quote = py_dialect.quotechar or "\0"
@@ -481,14 +562,22 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
         raise Unsupported(f"record {max(last, 1)}, the header, is empty or missing")
     if not header_rows:
         width = len(records[0])
-        return CsvSource(path, encoding, py_dialect, [], True, header_rows=[], width=width)
-    labels = read_labels([records[number - 1] for number in header_rows], header_join)
+        return CsvSource(path, encoding, py_dialect, [], True, header_rows=[], width=width,
+                         row_filter=row_filter)  # fmt: skip
+    label_records = [
+        records[number - 1]
+        for number in header_rows
+        if not (row_filter and row_filter.is_comment(number, records[number - 1]))
+    ]
+    if not label_records:
+        raise Unsupported("every header record is a comment")
+    labels = read_labels(label_records, header_join)
     line = sample[last - 1].rstrip("\r\n")
     header_one_line = not any("\n" in cell or "\r" in cell for cell in records[-1]) and (
         line.count(quote) % 2 == 0
     )
     return CsvSource(path, encoding, py_dialect, labels, header_one_line, header_rows,
-                     header_case, width=len(labels))  # fmt: skip
+                     header_case, width=len(labels), row_filter=row_filter)  # fmt: skip
 
 
 def read_labels(records: list[list[str]], join: str) -> list[str]:
