@@ -360,3 +360,37 @@ def test_the_header_where_frictionless_finds_it(tmp_path, case):
     fast = assert_same(package, "data", tmp_path)
     assert fast["warnings"] == [] and not fast["valid"]
     assert any(error["type"] == "unique-error" for error in fast["errors"])  # rows were read
+
+
+# Encodings of several bytes a character: pyarrow reads them through Python's codec
+
+ENCODED_ROWS = ["id,nom,montant", "1,{word},2.5", '2,"a, ""b""",x', "1,{word},3", "3,,",
+                '4,"ligne\nsuite",1']  # fmt: skip
+WORDS = {"utf-16": "Müller 東京", "utf-16-le": "Müller", "utf-32": "Ω東", "shift_jis": "東京",
+         "gb18030": "Müller 东京", "big5": "東京", "euc-kr": "한국",
+         "utf-7": "café 東京"}  # fmt: skip
+
+
+# Undeclared, UTF-16 is told by its BOM, and UTF-7 (ASCII bytes) is still detected.
+@pytest.mark.parametrize("encoding, declared", [(name, True) for name in sorted(WORDS)]
+                         + [("utf-16", False), ("utf-7", False)])  # fmt: skip
+def test_encodings_of_several_bytes_a_character(tmp_path, encoding, declared):
+    text = "\n".join(ENCODED_ROWS * 40).format(word=WORDS[encoding]) + "\n"
+    (tmp_path / "data.csv").write_bytes(text.encode(encoding))
+    fields = [{"name": "id", "type": "integer", "constraints": {"unique": True}},
+              {"name": "nom", "type": "string"}, {"name": "montant", "type": "number"}]  # fmt: skip
+    package = package_of(tmp_path / "data.csv", {"fields": fields}, "data")
+    if declared:
+        package["resources"][0]["encoding"] = encoding
+    fast = assert_same(package, "data", tmp_path)
+    assert {e["type"] for e in fast["errors"]} >= {"unique-error", "type-error"}
+
+
+def test_a_byte_a_multibyte_encoding_cannot_decode_hands_over(tmp_path):
+    lone_surrogate = b"\x00\xd8"
+    data = ("id,nom\n" + "1,a\n" * 3000).encode("utf-16") + lone_surrogate
+    (tmp_path / "data.csv").write_bytes(data + "2,b\n".encode("utf-16-le"))
+    package = package_of(tmp_path / "data.csv", {"fields": [{"name": "id", "type": "integer"}]})
+    package["resources"][0]["encoding"] = "utf-16"
+    with pytest.raises(Unsupported, match="not all utf-16"):
+        validate_resource_fast(package["resources"][0], tmp_path, package)

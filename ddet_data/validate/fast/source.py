@@ -217,7 +217,7 @@ class CsvSource:
             double_quote=True,
             # Allowing line breaks in values makes pyarrow read blocks 2-3 times slower;
             # a file without the quote character cannot hold any.
-            newlines_in_values=_holds(self.path, self.py_dialect.quotechar),
+            newlines_in_values=_holds(self.path, self.py_dialect.quotechar, self.encoding),
             ignore_empty_lines=False,
             invalid_row_handler=on_invalid_row,
         )
@@ -310,9 +310,13 @@ def read_ahead(batches: Iterator[Any], depth: int = 2) -> Iterator[Any]:
         reader.join()
 
 
-def _holds(path: Path, character: str | None) -> bool:
+def _holds(path: Path, character: str | None, encoding: str = "utf-8") -> bool:
+    """Whether the file's bytes hold the character (sure only of an encoding that keeps
+    ASCII as it is: of any other, say it does)."""
     if not character:
         return False
+    if encoding not in ("utf-8", "utf-8-sig") and not one_byte_ascii(encoding):
+        return True
     with open(path, "rb") as file:
         if os.fstat(file.fileno()).st_size == 0:
             return False
@@ -523,9 +527,6 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
             encoding = detect_encoding(buffer)
     except LookupError as exc:
         raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
-    if encoding not in ("utf-8", "utf-8-sig") and not one_byte_ascii(encoding):
-        raise Unsupported(f"encoding {encoding} (the fast engine reads UTF-8 and one-byte "
-                          "encodings such as cp1252)")  # fmt: skip
     if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
 
