@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ddet_data.errors import Unsupported
+from ddet_data.validate.fast import engine as fast_engine
 from ddet_data.validate.fast.engine import validate_resource_fast
 from ddet_data.validate.fast.source import open_parquet_source
 
@@ -394,3 +395,73 @@ def test_a_byte_a_multibyte_encoding_cannot_decode_hands_over(tmp_path):
     package["resources"][0]["encoding"] = "utf-16"
     with pytest.raises(Unsupported, match="not all utf-16"):
         validate_resource_fast(package["resources"][0], tmp_path, package)
+
+
+def test_parquet_columns_proven_by_their_statistics_are_not_read(tmp_path):
+    """Row groups whose min, max and null count prove a column valid leave it unread;
+    rows with findings still show its cells, and groups that prove nothing are read."""
+    rows = 2000
+    rng = random.Random(5)
+    ids = list(range(1, rows + 1))
+    for spot in (150, 777, 1999):
+        ids[spot] = ids[spot - 100]  # repeats: rows with findings in proven groups
+    quantity = [rng.randint(0, 100) for _ in ids]
+    quantity[1500] = 150  # this group's max is out of bounds: read, one error
+    day = [dt.date(2021, 1, 1) + dt.timedelta(rng.randint(0, 500)) for _ in ids]
+    day[300] = None  # this group has a null in a required column: read
+    name = [rng.choice(["Rennes", "Brest", "Vitré"]) for _ in ids]
+    name[1200] = ""  # this group's min is empty: read
+    table = pa.table({
+        "id": pa.array(ids, pa.int64()),
+        "quantity": pa.array(quantity, pa.int64()),
+        "day": pa.array(day, pa.date32()),
+        "flag": pa.array([rng.random() < 0.5 for _ in ids]),
+        "name": pa.array(name),
+        "seen": pa.array([dt.datetime(2021, 5, 4, rng.randint(0, 23), 30) for _ in ids],
+                         pa.timestamp("us")),
+        "people": pa.array([rng.randint(0, 10**6) for _ in ids], pa.int32()),
+    })  # fmt: skip
+    schema = {"fields": [
+        {"name": "id", "type": "integer", "constraints": {"unique": True}},
+        {"name": "quantity", "type": "integer", "constraints": {"minimum": 0, "maximum": 100}},
+        {"name": "day", "type": "date", "constraints": {"required": True}},
+        {"name": "flag", "type": "boolean"},
+        {"name": "name", "type": "string", "constraints": {"required": True}},
+        {"name": "seen", "type": "datetime"},
+        {"name": "people", "type": "number", "constraints": {"minimum": 0}},
+    ]}  # fmt: skip
+    pq.write_table(table, tmp_path / "data.parquet", row_group_size=250)
+    pa_csv.write_csv(pq.read_table(tmp_path / "data.parquet"), str(tmp_path / "data.csv"))
+    package = {"resources": [{"name": "data", "type": "table", "path": "data.parquet",
+                              "format": "parquet", "schema": schema}]}  # fmt: skip
+    as_csv = {"resources": [{**package["resources"][0], "path": "data.csv", "format": "csv"}]}
+    slow = frictionless_task(as_csv, "data", tmp_path, 1000)
+    fast = validate_resource_fast(package["resources"][0], tmp_path, package, 1000)
+    assert fast["errors"] == slow["errors"]  # cells included, unread columns' too
+    assert {e["type"] for e in fast["errors"]} == {"unique-error", "constraint-error"}
+    assert fast["stats"]["rows"] == slow["stats"]["rows"] == rows
+
+    table_read = fast_engine._open_table(package["resources"][0], tmp_path)
+    unread = [
+        {p for p, column in enumerate(batch.typed) if column is None}
+        for batch in fast_engine._batches(table_read)
+    ]
+    assert len(unread) == 8 and unread[0] == {1, 2, 3, 4, 5, 6}
+    assert 2 not in unread[1] and 4 not in unread[4] and 1 not in unread[6]
+
+
+def test_a_parquet_file_whose_every_column_is_proven_is_counted_all_the_same(tmp_path):
+    values = list(range(1000))
+    values[700] = -1  # its row group alone is read
+    table = pa.table({"n": pa.array(values, pa.int64()), "ok": pa.array([True] * 1000)})
+    pq.write_table(table, tmp_path / "data.parquet", row_group_size=300)
+    pa_csv.write_csv(table, str(tmp_path / "data.csv"))
+    schema = {"fields": [{"name": "n", "type": "integer", "constraints": {"minimum": 0}},
+                         {"name": "ok", "type": "boolean"}]}  # fmt: skip
+    resource = {"name": "data", "type": "table", "path": "data.parquet", "format": "parquet",
+                "schema": schema}  # fmt: skip
+    slow = frictionless_task({"resources": [{**resource, "path": "data.csv", "format": "csv"}]},
+                             "data", tmp_path, 1000)  # fmt: skip
+    fast = validate_resource_fast(resource, tmp_path, {"resources": [resource]}, 1000)
+    assert fast["errors"] == slow["errors"] and len(fast["errors"]) == 1
+    assert fast["stats"]["rows"] == 1000

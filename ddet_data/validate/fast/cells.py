@@ -350,6 +350,57 @@ class FieldCheck:
             sure[missing] = not self.required
         return missing, sure
 
+    def proven_by_statistics(self, kind: pa.DataType, stats: Any) -> bool:
+        """Whether a row group's statistics alone prove every cell of this column present
+        and valid, so that the column need not be read (only its text for the rows with
+        findings). Floats never are: their statistics leave NaN out."""
+        try:
+            return self._proven_by_statistics(kind, stats)
+        except (OverflowError, ValueError):
+            return False  # a min or max Python cannot hold (after year 9999): read it
+
+    def _proven_by_statistics(self, kind: pa.DataType, stats: Any) -> bool:
+        if stats is None or not self.only_blank_missing or self.format not in ("default", None):
+            return False
+        if not (stats.has_null_count and stats.null_count == 0):
+            return False  # a null is an empty cell: a missing value, or a blank row
+        if pa.types.is_dictionary(kind):
+            kind = kind.value_type
+        bounded = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
+        constraints = self.constraints
+        if self.type == "string" and _only(constraints, {"required"}):
+            if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+                return True  # the text of a number, a date or a boolean is never empty
+            return stats.has_min_max and len(stats.min) > 0  # no empty cell
+        if self.type == "integer" and _small_integers(kind):
+            return _only(constraints, {"required"} | bounded) and (
+                not set(constraints) & bounded or self._stats_prove_bounds(stats, int)
+            )
+        if self.type == "number" and _small_integers(kind):
+            plain = self._plain_number() and self.field.bare_number
+            return plain and _only(constraints, {"required"} | bounded) and (
+                not set(constraints) & bounded or self._stats_prove_bounds(stats, float, True)
+            )  # fmt: skip
+        if self.type == "date" and pa.types.is_date32(kind):
+            return (
+                _only(constraints, {"required"} | bounded)
+                and _stats_within(stats, dt.date(1, 1, 1), dt.date(9999, 12, 31))
+                and (not set(constraints) & bounded or self._stats_prove_bounds(stats, _date_days))
+            )
+        if self.type == "boolean" and pa.types.is_boolean(kind):
+            plain = "true" in self.field.true_values and "false" in self.field.false_values
+            return plain and _only(constraints, {"required"})
+        if self.type == "datetime" and _plain_timestamps(kind):
+            if not (_only(constraints, {"required"}) and stats.has_min_max):
+                return False
+            low, high = stats.min, stats.max
+            if not (isinstance(low, dt.datetime) and isinstance(high, dt.datetime)):
+                return False
+            # (the same instants as naive times, as the typed check compares them)
+            low, high = low.replace(tzinfo=None), high.replace(tzinfo=None)
+            return _FIRST_TIME <= low and high <= _LAST_TIME
+        return False
+
     def _typed_values_sure(self, typed: pa.Array, stats: Any) -> pa.Array | bool:
         if self.type == "boolean":
             return True

@@ -137,7 +137,7 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     known = len(header_errors)
     rows = 0
     stopped_early = False
-    for batch in table.source.batches():
+    for batch in _batches(table):
         found = _check_batch(table, batch, lookups)
         findings.extend(found)
         known += sum(finding.count_known() for finding in found)
@@ -415,7 +415,31 @@ def _column_verdicts(table: _Table, batch: Batch) -> list[tuple]:
     return list(_column_pool().map(lambda check: _column_verdict(check, batch), table.checks))
 
 
+def _batches(table: _Table) -> Any:
+    if not isinstance(table.source, ParquetSource):
+        return table.source.batches()
+    checks, kinds = table.checks, table.source.types
+    if table.source.labels != [check.name for check in checks]:
+        return table.source.batches()  # columns and fields differ: every column is read
+
+    def proven(stats: list[Any]) -> set[int]:
+        """The columns a row group's statistics prove valid: not keys, whose values
+        are needed, and each present in every row (so no row is blank either)."""
+        return {
+            check.position
+            for check in checks
+            if check.position not in table.key_positions
+            and check.proven_by_statistics(kinds[check.position], stats[check.position])
+        }
+
+    return table.source.batches(proven)
+
+
 def _column_verdict(check: FieldCheck, batch: Batch) -> tuple:
+    if batch.typed is not None and batch.typed[check.position] is None:
+        # Proven by its row group's statistics: every cell present and valid.
+        rows = batch.num_rows
+        return np.zeros(rows, bool), np.ones(rows, bool), np.empty(0, np.int64), [], None
     typed = batch.typed[check.position] if batch.typed else None
     if typed is not None and pa.types.is_dictionary(typed.type):
         return _dictionary_verdict(check, typed)

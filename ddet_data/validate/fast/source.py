@@ -22,7 +22,7 @@ import mmap
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,8 +84,14 @@ class Batch:
         """The text of some cells of a column; of a typed column, only those are made text."""
         indices = arrow_of(rows)
         if self.typed is not None:
-            return as_csv_text(self.typed[position].take(indices)).to_pylist()
+            return as_csv_text(self.typed_column(position).take(indices)).to_pylist()
         return self.columns[position].take(indices).to_pylist()
+
+    def typed_column(self, position: int) -> pa.Array:
+        """A typed column; one its statistics proved (left unread) is read now."""
+        if self.typed[position] is None:
+            self.typed[position] = self.columns.read_typed(position)
+        return self.typed[position]
 
 
 @dataclass(frozen=True)
@@ -615,6 +621,7 @@ class ParquetSource:
 
     path: Path
     labels: list[str]
+    types: list[pa.DataType] = field(default_factory=list)  # the columns' Arrow types
     exact: bool = False  # no other reader to fall back to: the text is already exact
     # The writer puts one header on row 1, whose labels are the column names.
     header_rows: list[int] = field(default_factory=lambda: [1])
@@ -624,42 +631,86 @@ class ParquetSource:
     # that each distinct value is checked once.
     few_values: list[str] = field(default_factory=list)
 
-    def batches(self) -> Iterator[Batch]:
+    def batches(self, proven: Callable[[list[Any]], set[int]] | None = None) -> Iterator[Batch]:
         """Batches whose columns stay typed; their text is made only where it is read
         (a doubtful cell, a row with a finding, a column the typed checks do not cover).
-        Each batch carries its row group's statistics (min, max, null count)."""
+        Each batch carries its row group's statistics (min, max, null count).
+
+        `proven` names, from a row group's statistics, the columns they prove valid: those
+        are not read (a None in `typed`) unless a row with a finding needs their text."""
         import pyarrow.parquet as pq
 
-        def decoded(file: pq.ParquetFile) -> Iterator[tuple[list[Any], pa.RecordBatch]]:
+        names = self.labels
+
+        def decoded(file: pq.ParquetFile) -> Iterator[tuple[Any, ...]]:
             for group in range(file.metadata.num_row_groups):
                 meta = file.metadata.row_group(group)
                 stats = [meta.column(i).statistics for i in range(meta.num_columns)]
+                unread = proven(stats) if proven else set()
+                read = [name for position, name in enumerate(names) if position not in unread]
+                offset = 0
                 for record_batch in file.iter_batches(
-                    batch_size=PARQUET_BATCH_ROWS, row_groups=[group]
+                    batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=read
                 ):
-                    yield stats, record_batch
+                    yield group, offset, stats, unread, record_batch
+                    offset += record_batch.num_rows
 
         start = 0
+        later = _LaterColumns(self.path)
         with pq.ParquetFile(self.path, read_dictionary=self.few_values) as file:
-            for stats, record_batch in read_ahead(decoded(file)):
-                typed = list(record_batch.columns)
-                yield Batch(start, TextColumns(typed), record_batch.num_rows,
+            for group, offset, stats, unread, record_batch in read_ahead(decoded(file)):
+                columns = iter(record_batch.columns)
+                typed = [None if p in unread else next(columns) for p in range(len(names))]
+                rows = (group, offset, record_batch.num_rows)
+                yield Batch(start, TextColumns(typed, later, rows), record_batch.num_rows,
                             typed=typed, stats=stats)  # fmt: skip
                 start += record_batch.num_rows
+
+
+class _LaterColumns:
+    """Columns left unread, read when a row with a finding needs their text: a row
+    group's column at a time, from a file of its own (the batches' reader runs on
+    another thread)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._file: Any = None
+        self._read: dict[tuple[int, int], pa.Array] = {}
+
+    def read(self, group: int, position: int) -> pa.Array:
+        if (group, position) not in self._read:
+            import pyarrow.parquet as pq
+
+            if self._file is None:
+                self._file = pq.ParquetFile(self.path)
+            name = self._file.schema_arrow.names[position]
+            table = self._file.read_row_group(group, columns=[name])
+            self._read = {(group, position): table.column(0).combine_chunks(), **{
+                key: value for key, value in self._read.items() if key[0] == group}}  # fmt: skip
+        return self._read[(group, position)]
 
 
 class TextColumns(list):
     """The CSV text of typed columns, each made on first use."""
 
-    def __init__(self, typed: list[pa.Array]):
+    def __init__(self, typed: list[pa.Array | None], later: _LaterColumns | None = None,
+                 rows: tuple[int, int, int] = (0, 0, 0)):  # fmt: skip
         super().__init__([None] * len(typed))
         self._typed = typed
+        self._later = later
+        self._rows = rows  # (row group, first row in it, rows)
+
+    def read_typed(self, position: int) -> pa.Array:
+        group, offset, count = self._rows
+        return self._later.read(group, position).slice(offset, count)
 
     def __getitem__(self, position):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         text = super().__getitem__(position)
         if text is None:
+            if self._typed[position] is None:
+                self._typed[position] = self.read_typed(position)
             text = as_csv_text(self._typed[position])
             self[position] = text
         return text
@@ -691,7 +742,8 @@ def open_parquet_source(path: Path) -> ParquetSource:
             kind = kind.value_type
         if not any(test(kind) for test in _AS_TEXT):
             raise Unsupported(f"Parquet column {arrow_field.name!r} of type {kind}")
-    return ParquetSource(path, list(schema.names), few_values=_few_values(path, schema))
+    return ParquetSource(path, list(schema.names), list(schema.types),
+                         few_values=_few_values(path, schema))  # fmt: skip
 
 
 def _few_values(path: Path, schema: pa.Schema) -> list[str]:
