@@ -26,7 +26,7 @@ from .sources.opsn import load_opsn
 from .sources.themes import detect_themes, load_themes, theme_rows
 from .text.jsonio import read_json
 from .text.yamlio import read_text
-from .validate import Target, resolve_schemas, validate_targets
+from .validate import Target, resolve_descriptors, validate_targets
 from .validate.report import error_rows
 
 
@@ -111,7 +111,7 @@ def write_packages(project: Project, folder: Path) -> BuildResult:
             write_readme(package_dir)
             descriptor = read_json(package_dir / "datapackage.json")
             counts[spec.name] = {table: len(tables[table]) for table in spec.tables}
-            targets.append(Target(resolve_schemas(descriptor, package_dir), package_dir))
+            targets.append(Target(resolve_descriptors(descriptor, package_dir), package_dir))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     check_built(project, targets)

@@ -32,6 +32,30 @@ FIELD_READ = {
 }  # fmt: skip
 DEFAULT_LIMIT_ERRORS = 1000
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods", ".jsonl", ".ndjson")
+# What frictionless 5 takes a descriptor file for (`settings.METADATA_TRAITS`, in its
+# order): by the end of its name first, then by its first property found.
+METADATA_NAMES = [
+    ("catalog", ("catalog.json", "catalog.yaml")),
+    ("chart", ("chart.json", "chart.yaml")),
+    ("package", ("datapackage.json", "datapackage.yaml", ".package.json", ".package.yaml")),
+    ("resource", ("resource.json", "resource.yaml")),
+    ("dialect", ("dialect.json", "dialect.yaml")),
+    ("jsonschema", ("jsonschema.json", "jsonschema.yaml")),
+    ("schema", ("schema.json", "schema.yaml")),
+    ("checklist", ("checklist.json", "checklist.yaml")),
+    ("pipeline", ("pipeline.json", "pipeline.yaml")),
+    ("report", ("report.json", "report.yaml")),
+    ("inquiry", ("inquiry.json", "inquiry.yaml")),
+    ("view", ("view.json", "view.yaml")),
+    ("map", ("map.json", "map.yaml")),
+]
+METADATA_PROPS = [
+    ("catalog", ("packages",)), ("chart", ("layers", "mark")), ("package", ("resources",)),
+    ("resource", ("path", "data")), ("dialect", ("header", "headerRows", "csv", "json", "excel")),
+    ("jsonschema", ("$schema",)), ("schema", ("fields",)), ("checklist", ("checks",)),
+    ("pipeline", ("steps",)), ("report", ("errors",)), ("inquiry", ("tasks",)),
+    ("view", ("query",)), ("map", ("features", "objects")),
+]  # fmt: skip
 
 
 @dataclass
@@ -39,9 +63,10 @@ class Target:
     """A package to validate (schemas resolved to dicts) and the folder its paths start from.
 
     `source`, `kind` and `schema_path` say what the user named (a package, a resource
-    descriptor, or a data file and its schema), so that frictionless, when it must
-    speak, is asked exactly what `frictionless validate` would be. `project` marks
-    tables the project's own checks apply to.
+    descriptor, or a data file and its schema; "other" for anything else frictionless
+    validates, a schema or a compressed file say, which it alone validates), so that
+    frictionless, when it must speak, is asked exactly what `frictionless validate`
+    would be. `project` marks tables the project's own checks apply to.
     """
 
     package: dict
@@ -52,23 +77,63 @@ class Target:
     project: bool = False
 
 
-def resolve_schemas(package: dict, basepath: Path) -> dict:
-    """Schemas given as paths, read; one that cannot be read is left for frictionless to report."""
+def resolve_descriptors(package: dict, basepath: Path) -> dict:
+    """Schemas and dialects given as paths, read; one that cannot be read (a remote one,
+    say) is left for frictionless to read or report."""
     for resource in package.get("resources", []):
-        if isinstance(resource, dict) and isinstance(resource.get("schema"), str):
-            try:
-                resource["schema"] = read_json(basepath / resource["schema"], DdetError)
-            except (DdetError, OSError, ValueError):
-                pass
+        for key in ("schema", "dialect"):
+            if isinstance(resource, dict) and isinstance(resource.get(key), str):
+                try:
+                    resource[key] = read_descriptor(basepath / resource[key])
+                except (DdetError, OSError, ValueError):
+                    pass
     return package
+
+
+def read_descriptor(path: Path):
+    """A descriptor file as frictionless reads one: YAML when it ends in .yaml, else JSON."""
+    if not path.name.endswith(".yaml"):
+        return read_json(path, DdetError)
+    import yaml
+
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DdetError(f"{path}: malformed YAML: {exc}") from exc
+
+
+def metadata_type(path: Path) -> tuple[str | None, dict | None]:
+    """What frictionless takes a file for (package, resource, schema, ...; None: data),
+    and the descriptor when it is one this engine reads (a package or a resource)."""
+    kind = next((kind for kind, names in METADATA_NAMES if path.name.endswith(names)), None)
+    if path.suffix not in (".json", ".yaml"):
+        return kind, None  # frictionless reads no other as a descriptor
+    try:
+        descriptor = read_descriptor(path)
+    except (DdetError, OSError, ValueError):
+        return kind or "unreadable", None  # frictionless reports what it cannot read
+    if not isinstance(descriptor, dict):
+        return kind, None
+    if kind is None:
+        kind = next((k for k, props in METADATA_PROPS if set(props) & set(descriptor)), None)
+    return kind, descriptor if kind in ("package", "resource") else None
 
 
 def load_target(path: Path, schema: Path | None = None, project_schemas: Path | None = None):
     """A datapackage.json, a folder holding one, a resource descriptor, or a data file
-    (with or without a schema)."""
+    (with or without a schema); anything else frictionless validates (a schema, a
+    dialect, a compressed or unknown file) is left to it."""
     if path.is_dir():
         path = path / "datapackage.json"
-    if path.suffix.lower() in DATA_SUFFIXES or (schema is not None and path.suffix != ".json"):
+    if not path.exists():
+        raise DdetError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    kind, descriptor = (None, None) if suffix in DATA_SUFFIXES else metadata_type(path)
+    if suffix not in DATA_SUFFIXES and (descriptor is None or schema is not None):
+        # Not a package or resource this engine reads, or one given a --schema (which
+        # frictionless alone knows what to make of): frictionless validates it.
+        return Target({"resources": []}, path.parent, path, "other", schema)
+    if suffix in DATA_SUFFIXES:
         if not path.is_file():
             raise DdetError(f"{path}: no such file")
         resource = {
@@ -83,20 +148,15 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
             table = project_table(schema, project_schemas)
             if table:
                 resource["name"] = table  # the project's checks know tables by name
-        package = resolve_schemas({"resources": [resource]}, path.parent)
+        package = resolve_descriptors({"resources": [resource]}, path.parent)
         return Target(package, path.parent, path, "file", schema, project=bool(table))
-    descriptor = read_json(path, DdetError)
-    if not isinstance(descriptor, dict):
-        raise DdetError(f"{path}: neither a data package nor a resource descriptor")
-    if "resources" in descriptor:
+    if kind == "package":
         from .checks import PROJECT_PACKAGES
 
         project = descriptor.get("name") in PROJECT_PACKAGES
-        return Target(resolve_schemas(descriptor, path.parent), path.parent, path, "package",
+        return Target(resolve_descriptors(descriptor, path.parent), path.parent, path, "package",
                       project=project)  # fmt: skip
-    if "path" not in descriptor and "data" not in descriptor:
-        raise DdetError(f"{path}: neither a data package nor a resource descriptor")
-    package = resolve_schemas({"resources": [descriptor]}, path.parent)
+    package = resolve_descriptors({"resources": [descriptor]}, path.parent)
     return Target(package, path.parent, path, "resource")
 
 
@@ -219,7 +279,9 @@ def validate_target(
     target: Target, engine: str, limit_errors: int, on_resource, progress, counted: int, total: int
 ) -> tuple[list[dict], list[str], list[dict]]:
     """(tasks, notes, report-level errors) of one target."""
-    if target.source is not None and (engine == "frictionless" or not descriptors_valid(target)):
+    if target.source is not None and (
+        engine == "frictionless" or target.kind == "other" or not descriptors_valid(target)
+    ):
         from .frictionless_engine import validate_source_frictionless
 
         report = validate_source_frictionless(
@@ -227,7 +289,10 @@ def validate_target(
         )
         notes = []
         if engine != "frictionless":
-            notes.append(f"{target.source.name}: validated with frictionless (invalid descriptor)")
+            why = "invalid descriptor"
+            if target.kind == "other":
+                why = "neither a data package, a resource nor a data file the engine reads"
+            notes.append(f"{target.source.name}: validated with frictionless ({why})")
         return report["tasks"], notes, report.get("errors", [])
     tasks, notes = [], []
     for resource in target.package["resources"]:

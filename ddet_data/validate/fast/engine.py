@@ -123,6 +123,12 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     started = time.perf_counter()
     table = _open_table(resource, Path(basepath))
     table.source.exact = exact
+    names = {r.get("name") for r in (package or {}).get("resources", []) if isinstance(r, dict)}
+    for fk in resource["schema"].get("foreignKeys") or []:
+        other = (fk.get("reference") or {}).get("resource") if isinstance(fk, dict) else None
+        if other and other != resource.get("name") and other not in names:
+            # frictionless stops at opening the lookup, before any row: its error
+            raise Unsupported(f"foreign key to a missing resource {other!r}")
     hasher = _FileHasher(table.source.path)
     if hasher.path.stat().st_size > SMALL_FILE:
         hasher.start()  # on another core, while the batches are read
@@ -260,7 +266,7 @@ def _key_of(parts: list[tuple[Any, np.ndarray]], present: np.ndarray, seen: Any)
 
 def _open_table(resource: dict, basepath: Path) -> _Table:
     fmt = resource.get("format") or Path(str(resource.get("path", ""))).suffix.lstrip(".")
-    if fmt not in ("csv", "parquet"):
+    if fmt not in ("csv", "tsv", "parquet"):
         raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
     where = resource.get("path")
     if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
