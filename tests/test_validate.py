@@ -110,3 +110,13 @@ def test_project_checks_for_a_single_file_with_a_project_schema(tmp_path):
     other.write_text(text.replace('"version": "1.0.0"', '"version": "9.9.9"'), encoding="utf-8")
     report = validate_paths([tmp_path / "orgs.csv"], schema=other, project_schemas=ROOT / "schemas")
     assert report["valid"], report
+
+
+def test_paths_are_taken_for_what_frictionless_takes_them_for():
+    from frictionless import settings
+
+    from ddet_data.validate import METADATA_NAMES, METADATA_PROPS
+
+    traits = settings.METADATA_TRAITS
+    assert [(kind, tuple(item["names"])) for kind, item in traits.items()] == METADATA_NAMES
+    assert [(kind, tuple(item["props"])) for kind, item in traits.items()] == METADATA_PROPS
