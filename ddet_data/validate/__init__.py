@@ -102,21 +102,22 @@ def read_descriptor(path: Path):
         raise DdetError(f"{path}: malformed YAML: {exc}") from exc
 
 
-def metadata_type(path: Path) -> tuple[str | None, dict | None]:
-    """What frictionless takes a file for (package, resource, schema, ...; None: data),
-    and the descriptor when it is one this engine reads (a package or a resource)."""
+def metadata_type(path: Path) -> tuple[str, dict] | None:
+    """("package" or "resource", the descriptor) when frictionless takes the file for a
+    package or a resource descriptor (by the end of its name, then by its properties);
+    None for anything else (a schema, a dialect, data, a file it cannot read)."""
     kind = next((kind for kind, names in METADATA_NAMES if path.name.endswith(names)), None)
-    if path.suffix not in (".json", ".yaml"):
-        return kind, None  # frictionless reads no other as a descriptor
+    if path.suffix not in (".json", ".yaml") or kind not in (None, "package", "resource"):
+        return None  # frictionless reads no other suffix as a descriptor
     try:
         descriptor = read_descriptor(path)
     except (DdetError, OSError, ValueError):
-        return kind or "unreadable", None  # frictionless reports what it cannot read
+        return None  # frictionless reports what it cannot read
     if not isinstance(descriptor, dict):
-        return kind, None
+        return None
     if kind is None:
         kind = next((k for k, props in METADATA_PROPS if set(props) & set(descriptor)), None)
-    return kind, descriptor if kind in ("package", "resource") else None
+    return (kind, descriptor) if kind in ("package", "resource") else None
 
 
 def load_target(path: Path, schema: Path | None = None, project_schemas: Path | None = None):
@@ -127,29 +128,14 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
         path = path / "datapackage.json"
     if not path.exists():
         raise DdetError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    kind, descriptor = (None, None) if suffix in DATA_SUFFIXES else metadata_type(path)
-    if suffix not in DATA_SUFFIXES and (descriptor is None or schema is not None):
+    if path.suffix.lower() in DATA_SUFFIXES:
+        return data_file_target(path, schema, project_schemas)
+    found = metadata_type(path)
+    if found is None or schema is not None:
         # Not a package or resource this engine reads, or one given a --schema (which
         # frictionless alone knows what to make of): frictionless validates it.
         return Target({"resources": []}, path.parent, path, "other", schema)
-    if suffix in DATA_SUFFIXES:
-        if not path.is_file():
-            raise DdetError(f"{path}: no such file")
-        resource = {
-            "name": path.stem.lower().replace(" ", "_") or "data",
-            "type": "table",
-            "path": path.name,
-            "format": path.suffix[1:].lower(),
-        }
-        table = None
-        if schema is not None:
-            resource["schema"] = str(schema.resolve())
-            table = project_table(schema, project_schemas)
-            if table:
-                resource["name"] = table  # the project's checks know tables by name
-        package = resolve_descriptors({"resources": [resource]}, path.parent)
-        return Target(package, path.parent, path, "file", schema, project=bool(table))
+    kind, descriptor = found
     if kind == "package":
         from .checks import PROJECT_PACKAGES
 
@@ -158,6 +144,26 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
                       project=project)  # fmt: skip
     package = resolve_descriptors({"resources": [descriptor]}, path.parent)
     return Target(package, path.parent, path, "resource")
+
+
+def data_file_target(path: Path, schema: Path | None, project_schemas: Path | None) -> Target:
+    """A data file as one resource, with its schema if given."""
+    if not path.is_file():
+        raise DdetError(f"{path}: no such file")
+    resource = {
+        "name": path.stem.lower().replace(" ", "_") or "data",
+        "type": "table",
+        "path": path.name,
+        "format": path.suffix[1:].lower(),
+    }
+    table = None
+    if schema is not None:
+        resource["schema"] = str(schema.resolve())
+        table = project_table(schema, project_schemas)
+        if table:
+            resource["name"] = table  # the project's checks know tables by name
+    package = resolve_descriptors({"resources": [resource]}, path.parent)
+    return Target(package, path.parent, path, "file", schema, project=bool(table))
 
 
 def project_table(schema: Path, project_schemas: Path | None) -> str | None:

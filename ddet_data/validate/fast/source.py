@@ -70,6 +70,8 @@ class Batch:
     def kept(self, keep: np.ndarray, start: int, numbers: np.ndarray) -> Batch:
         """The rows where `keep` is true, renumbered from `start`; `numbers` are the
         row numbers of all the batch's rows."""
+        if keep.all():
+            return Batch(start, self.columns, self.num_rows, self.ragged, row_numbers=numbers)
         rows = np.flatnonzero(keep)
         indices = arrow_of(rows)
         ragged = {}
@@ -84,14 +86,8 @@ class Batch:
         """The text of some cells of a column; of a typed column, only those are made text."""
         indices = arrow_of(rows)
         if self.typed is not None:
-            return as_csv_text(self.typed_column(position).take(indices)).to_pylist()
+            return as_csv_text(self.columns.typed(position).take(indices)).to_pylist()
         return self.columns[position].take(indices).to_pylist()
-
-    def typed_column(self, position: int) -> pa.Array:
-        """A typed column; one its statistics proved (left unread) is read now."""
-        if self.typed[position] is None:
-            self.typed[position] = self.columns.read_typed(position)
-        return self.typed[position]
 
 
 @dataclass(frozen=True)
@@ -173,12 +169,7 @@ class CsvSource:
         kept = 0
         for batch in self._records():
             numbers = np.arange(batch.num_rows, dtype=np.int64) + (batch.start + self.first_row)
-            keep = self.row_filter.keep(batch, numbers)
-            if keep.all():
-                batch = Batch(kept, batch.columns, batch.num_rows, batch.ragged,
-                              row_numbers=numbers)  # fmt: skip
-            else:
-                batch = batch.kept(keep, kept, numbers)
+            batch = batch.kept(self.row_filter.keep(batch, numbers), kept, numbers)
             kept += batch.num_rows
             if batch.num_rows:
                 yield batch
@@ -641,30 +632,34 @@ class ParquetSource:
         import pyarrow.parquet as pq
 
         names = self.labels
-
-        def decoded(file: pq.ParquetFile) -> Iterator[tuple[Any, ...]]:
+        with pq.ParquetFile(self.path, read_dictionary=self.few_values) as file:
+            # Every row group's statistics are in the footer: what each proves is decided
+            # here, on the caller's thread, before the reader starts.
+            groups = []
             for group in range(file.metadata.num_row_groups):
                 meta = file.metadata.row_group(group)
                 stats = [meta.column(i).statistics for i in range(meta.num_columns)]
-                unread = proven(stats) if proven else set()
-                read = [name for position, name in enumerate(names) if position not in unread]
-                offset = 0
-                for record_batch in file.iter_batches(
-                    batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=read
-                ):
-                    yield group, offset, stats, unread, record_batch
-                    offset += record_batch.num_rows
+                groups.append((group, stats, proven(stats) if proven else set()))
 
-        start = 0
-        later = _LaterColumns(self.path)
-        with pq.ParquetFile(self.path, read_dictionary=self.few_values) as file:
-            for group, offset, stats, unread, record_batch in read_ahead(decoded(file)):
-                columns = iter(record_batch.columns)
-                typed = [None if p in unread else next(columns) for p in range(len(names))]
-                rows = (group, offset, record_batch.num_rows)
-                yield Batch(start, TextColumns(typed, later, rows), record_batch.num_rows,
-                            typed=typed, stats=stats)  # fmt: skip
-                start += record_batch.num_rows
+            def decoded() -> Iterator[tuple[Any, ...]]:
+                for group, stats, unread in groups:
+                    read = [name for position, name in enumerate(names) if position not in unread]
+                    offset = 0
+                    for record_batch in file.iter_batches(
+                        batch_size=PARQUET_BATCH_ROWS, row_groups=[group], columns=read
+                    ):
+                        yield group, offset, stats, unread, record_batch
+                        offset += record_batch.num_rows
+
+            start = 0
+            with _LaterColumns(self.path) as later:
+                for group, offset, stats, unread, record_batch in read_ahead(decoded()):
+                    columns = iter(record_batch.columns)
+                    typed = [None if p in unread else next(columns) for p in range(len(names))]
+                    rows = (group, offset, record_batch.num_rows)
+                    yield Batch(start, TextColumns(typed, later, rows), record_batch.num_rows,
+                                typed=typed, stats=stats)  # fmt: skip
+                    start += record_batch.num_rows
 
 
 class _LaterColumns:
@@ -675,19 +670,28 @@ class _LaterColumns:
     def __init__(self, path: Path):
         self.path = path
         self._file: Any = None
-        self._read: dict[tuple[int, int], pa.Array] = {}
+        self._group = -1
+        self._read: dict[int, pa.Array] = {}  # position -> column, of `_group` only
+
+    def __enter__(self) -> _LaterColumns:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if self._file is not None:
+            self._file.close()
 
     def read(self, group: int, position: int) -> pa.Array:
-        if (group, position) not in self._read:
+        if group != self._group:
+            self._group, self._read = group, {}  # batches come group after group
+        if position not in self._read:
             import pyarrow.parquet as pq
 
             if self._file is None:
                 self._file = pq.ParquetFile(self.path)
             name = self._file.schema_arrow.names[position]
             table = self._file.read_row_group(group, columns=[name])
-            self._read = {(group, position): table.column(0).combine_chunks(), **{
-                key: value for key, value in self._read.items() if key[0] == group}}  # fmt: skip
-        return self._read[(group, position)]
+            self._read[position] = table.column(0).combine_chunks()
+        return self._read[position]
 
 
 class TextColumns(list):
@@ -700,18 +704,19 @@ class TextColumns(list):
         self._later = later
         self._rows = rows  # (row group, first row in it, rows)
 
-    def read_typed(self, position: int) -> pa.Array:
-        group, offset, count = self._rows
-        return self._later.read(group, position).slice(offset, count)
+    def typed(self, position: int) -> pa.Array:
+        """A typed column; one its statistics proved (left unread) is read now."""
+        if self._typed[position] is None:
+            group, offset, count = self._rows
+            self._typed[position] = self._later.read(group, position).slice(offset, count)
+        return self._typed[position]
 
     def __getitem__(self, position):
         if isinstance(position, slice):
             return [self[i] for i in range(*position.indices(len(self)))]
         text = super().__getitem__(position)
         if text is None:
-            if self._typed[position] is None:
-                self._typed[position] = self.read_typed(position)
-            text = as_csv_text(self._typed[position])
+            text = as_csv_text(self.typed(position))
             self[position] = text
         return text
 
