@@ -39,6 +39,7 @@ def folder(tmp_path):
         ({"encoding": "no-such-codec"}, "unknown encoding"),
         ({"dialect": {"commentChar": "i", "headerRows": [1]}}, "every header record is a comment"),
         ({"dialect": {"headerRows": [2, 1]}}, "header rows out of order"),
+        ({"dialect": {"commentRows": ["2"]}}, "not all integers"),  # frictionless: no row
         ({"schema": {**SCHEMA, "fieldsMatch": "subset"}}, "fieldsMatch"),
         ({"schema": {**SCHEMA, "uniqueKeys": [["id"]]}}, "uniqueKeys"),
         ({"path": "absent.csv"}, "no such file"),

@@ -465,3 +465,24 @@ def test_a_parquet_file_whose_every_column_is_proven_is_counted_all_the_same(tmp
     fast = validate_resource_fast(resource, tmp_path, {"resources": [resource]}, 1000)
     assert fast["errors"] == slow["errors"] and len(fast["errors"]) == 1
     assert fast["stats"]["rows"] == 1000
+
+
+@pytest.mark.parametrize("bom, encoding", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_a_declared_utf16_with_its_bom_is_read_without_it(tmp_path, bom, encoding):
+    text = "id,nom\n1,a\n1,b\n"
+    (tmp_path / "data.csv").write_bytes(bom + text.encode(encoding))
+    fields = [{"name": "id", "type": "integer", "constraints": {"unique": True}},
+              {"name": "nom", "type": "string"}]  # fmt: skip
+    package = package_of(tmp_path / "data.csv", {"fields": fields}, "data")
+    package["resources"][0]["encoding"] = encoding
+    fast = assert_same(package, "data", tmp_path)
+    assert [e["type"] for e in fast["errors"]] == ["unique-error"]  # no label error
+
+
+def test_a_tsv_path_without_a_format_is_read_with_tabs(tmp_path):
+    # Comma and tab are as regular: the sniffer alone would pick the comma.
+    (tmp_path / "t.tsv").write_text("x,y\tz\n1,2\t3\n4,5\t6\n", encoding="utf-8")
+    package = {"resources": [{"name": "t", "path": "t.tsv", "schema": {"fields": [
+        {"name": "x,y", "type": "string"}, {"name": "z", "type": "integer"}]}}]}  # fmt: skip
+    fast = assert_same(package, "t", tmp_path)
+    assert fast["labels"] == ["x,y", "z"] and fast["valid"]

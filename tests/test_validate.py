@@ -120,3 +120,17 @@ def test_paths_are_taken_for_what_frictionless_takes_them_for():
     traits = settings.METADATA_TRAITS
     assert [(kind, tuple(item["names"])) for kind, item in traits.items()] == METADATA_NAMES
     assert [(kind, tuple(item["props"])) for kind, item in traits.items()] == METADATA_PROPS
+
+
+def test_a_descriptor_told_by_its_properties_is_told_from_its_first_characters(tmp_path):
+    from ddet_data.validate import DETECTION_CHARS, load_target
+
+    (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
+    resources = [{"name": "data", "path": "data.csv"}]
+    short = {"resources": resources}
+    long = {"description": "x" * DETECTION_CHARS, "resources": resources}
+    for name, descriptor in (("short.json", short), ("long.json", long)):
+        (tmp_path / name).write_text(json.dumps(descriptor), encoding="utf-8")
+    assert load_target(tmp_path / "short.json").kind == "package"
+    # frictionless reads a million characters, cannot parse them, and takes it for data
+    assert load_target(tmp_path / "long.json").kind == "other"

@@ -49,6 +49,7 @@ METADATA_NAMES = [
     ("view", ("view.json", "view.yaml")),
     ("map", ("map.json", "map.yaml")),
 ]
+DETECTION_CHARS = 1_000_000  # what frictionless reads of a file to tell it by its properties
 METADATA_PROPS = [
     ("catalog", ("packages",)), ("chart", ("layers", "mark")), ("package", ("resources",)),
     ("resource", ("path", "data")), ("dialect", ("header", "headerRows", "csv", "json", "excel")),
@@ -90,16 +91,21 @@ def resolve_descriptors(package: dict, basepath: Path) -> dict:
     return package
 
 
-def read_descriptor(path: Path):
-    """A descriptor file as frictionless reads one: YAML when it ends in .yaml, else JSON."""
-    if not path.name.endswith(".yaml"):
+def read_descriptor(path: Path, limit: int | None = None):
+    """A descriptor file as frictionless reads one: YAML when it ends in .yaml, else JSON;
+    with `limit`, its first characters only (which may then not parse)."""
+    if not path.name.endswith(".yaml") and limit is None:
         return read_json(path, DdetError)
+    import json
+
     import yaml
 
+    with open(path, encoding="utf-8") as file:
+        text = file.read(limit)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DdetError(f"{path}: malformed YAML: {exc}") from exc
+        return yaml.safe_load(text) if path.name.endswith(".yaml") else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise DdetError(f"{path}: malformed descriptor: {exc}") from exc
 
 
 def metadata_type(path: Path) -> tuple[str, dict] | None:
@@ -110,14 +116,18 @@ def metadata_type(path: Path) -> tuple[str, dict] | None:
     if path.suffix not in (".json", ".yaml") or kind not in (None, "package", "resource"):
         return None  # frictionless reads no other suffix as a descriptor
     try:
+        if kind is None:
+            # Told by its properties, from its first characters as frictionless reads them
+            head = read_descriptor(path, limit=DETECTION_CHARS)
+            if not isinstance(head, dict):
+                return None
+            kind = next((k for k, props in METADATA_PROPS if set(props) & set(head)), None)
+            if kind not in ("package", "resource"):
+                return None
         descriptor = read_descriptor(path)
     except (DdetError, OSError, ValueError):
         return None  # frictionless reports what it cannot read
-    if not isinstance(descriptor, dict):
-        return None
-    if kind is None:
-        kind = next((k for k, props in METADATA_PROPS if set(props) & set(descriptor)), None)
-    return (kind, descriptor) if kind in ("package", "resource") else None
+    return (kind, descriptor) if isinstance(descriptor, dict) else None
 
 
 def load_target(path: Path, schema: Path | None = None, project_schemas: Path | None = None):

@@ -285,7 +285,10 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
     if descriptor.get("fieldsMatch", "exact") != "exact":
         raise Unsupported(f"fieldsMatch {descriptor['fieldsMatch']!r}")
     light = read_light_schema(descriptor)
-    source = open_parquet_source(path) if fmt == "parquet" else open_csv_source(path, resource)
+    if fmt == "parquet":
+        source = open_parquet_source(path)
+    else:  # frictionless takes the format from the path when none is declared
+        source = open_csv_source(path, {**resource, "format": fmt})
     name = resource.get("name")
     if (
         light is not None

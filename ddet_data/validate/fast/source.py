@@ -353,8 +353,12 @@ def detect_encoding(buffer: bytes) -> str:
     if encoding == "ascii":
         encoding = "utf-8"
     encoding = codecs.lookup(encoding).name
+    # frictionless's Detector then names a codec that strips the BOM the buffer opens with.
     if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    elif (encoding, buffer[:2]) in (("utf-16-le", codecs.BOM_UTF16_LE),
+                                    ("utf-16-be", codecs.BOM_UTF16_BE)):  # fmt: skip
+        encoding = "utf-16"
     return encoding
 
 
@@ -511,7 +515,9 @@ def detected_header_row(
 
 
 def open_csv_source(path: Path, resource: dict) -> CsvSource:
-    """Check the file can be read as frictionless would, and read its header."""
+    """Check the file can be read as frictionless would, and read its header.
+
+    `resource["format"]` is the one frictionless gives it (tsv: tab-separated)."""
     with open(path, "rb") as raw:
         buffer = raw.read(ENCODING_BUFFER)
     try:
@@ -524,8 +530,12 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
             encoding = detect_encoding(buffer)
     except LookupError as exc:
         raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
+    # frictionless's Detector then names a codec that strips the BOM the buffer opens with.
     if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
+    elif (encoding, buffer[:2]) in (("utf-16-le", codecs.BOM_UTF16_LE),
+                                    ("utf-16-be", codecs.BOM_UTF16_BE)):  # fmt: skip
+        encoding = "utf-16"
 
     descriptor = resource.get("dialect") or {}
     if not isinstance(descriptor, dict):
@@ -541,6 +551,8 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
         py_dialect, dialect = _dialect_by_frictionless(descriptor, resource, sample)
         header_rows = list(dialect.header_rows) if dialect.header else []
         header_case, header_join = dialect.header_case, dialect.header_join
+        if not all(type(number) is int for number in dialect.comment_rows):
+            raise Unsupported("commentRows that are not all integers")
         if dialect.comment_char or dialect.comment_rows or dialect.skip_blank_rows:
             row_filter = RowFilter(dialect.comment_char, frozenset(dialect.comment_rows),
                                    bool(dialect.skip_blank_rows))  # fmt: skip
