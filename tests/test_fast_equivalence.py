@@ -313,6 +313,26 @@ def test_parquet_gives_frictionless_findings_on_the_same_table_as_csv(tmp_path, 
     assert {"constraint-error", "unique-error", "primary-key", "foreign-key", "type-error"} <= kinds
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+@pytest.mark.parametrize("declared", [
+    {"hash": "md5:abc", "bytes": 123, "fields": 2, "rows": 3},
+    {"hash": "abc", "fields": 1, "rows": 4},
+    {"hash": "sha256:00", "bytes": 1},
+])  # fmt: skip
+def test_declared_stats_are_checked_as_frictionless_checks_them(tmp_path, fmt, declared):
+    # frictionless reads a Parquet file by path: no size or hash, a declared size unmet.
+    table = pa.table({"a": pa.array([1, 2, 3], pa.int64())})
+    pq.write_table(table, tmp_path / "t.parquet")
+    (tmp_path / "t.csv").write_text("a\n1\n2\n3\n", encoding="utf-8")
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    package = {"resources": [{"name": "t", "type": "table", "path": f"t.{fmt}", "format": fmt,
+                              "schema": schema, **declared}]}  # fmt: skip
+    fast = assert_same(package, "t", tmp_path)
+    slow = frictionless_task(package, "t", tmp_path, 1000)
+    assert fast["errors"]
+    assert {**fast["stats"], "seconds": 0} == {**slow["stats"], "seconds": 0}
+
+
 def test_a_parquet_column_without_a_csv_form_is_handed_over(tmp_path):
     pq.write_table(pa.table({"id": pa.array([b"x"], pa.binary())}), tmp_path / "data.parquet")
     resource = {"name": "data", "path": "data.parquet", "format": "parquet",

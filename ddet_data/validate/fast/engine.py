@@ -129,8 +129,12 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
         if other and other != resource.get("name") and other not in names:
             # frictionless stops at opening the lookup, before any row: its error
             raise Unsupported(f"foreign key to a missing resource {other!r}")
-    hasher = _FileHasher(table.source.path)
-    if hasher.path.stat().st_size > SMALL_FILE:
+    # frictionless reads a Parquet file by its path, not through its byte stream: it
+    # reports no size or hash of one (and checks no declared hash against it).
+    hasher = None if isinstance(table.source, ParquetSource) else _FileHasher(table.source.path)
+    if hasher is None:
+        pass
+    elif hasher.path.stat().st_size > SMALL_FILE:
         hasher.start()  # on another core, while the batches are read
     else:
         hasher.run()  # starting a thread costs more than hashing a small file
@@ -172,21 +176,21 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
         raise Unsupported("internal: stopped before the error limit")  # cannot happen
     if partial:
         warnings.append(f"reached error limit: {limit_errors}")
-    if hasher.is_alive() or hasher.ident is not None:
+    if hasher is not None and (hasher.is_alive() or hasher.ident is not None):
         hasher.join()
+    fields = len(table.schema.fields)
     if not partial:
-        errors += _declared_stats_errors(resource, hasher, len(table.schema.fields), rows)
+        errors += _declared_stats_errors(resource, hasher, fields, rows)
 
     stats: dict[str, Any] = {
         "errors": len(errors),
         "warnings": len(warnings),
         "seconds": round(time.perf_counter() - started, 3),
-        "md5": hasher.md5,
-        "sha256": hasher.sha256,
-        "bytes": hasher.bytes,
     }
-    if table.schema.fields:
-        stats["fields"] = len(table.schema.fields)
+    if hasher is not None:
+        stats.update(md5=hasher.md5, sha256=hasher.sha256, bytes=hasher.bytes)
+    if fields:
+        stats["fields"] = fields
     if rows:
         stats["rows"] = rows
     return {
@@ -561,18 +565,25 @@ def _read_lookup(
     return lookup
 
 
-def _declared_stats_errors(resource: dict, hasher: _FileHasher, fields: int, rows: int) -> list:
-    """The checks frictionless runs at the end against declared hash, bytes and rows."""
+def _declared_stats_errors(
+    resource: dict, hasher: _FileHasher | None, fields: int, rows: int
+) -> list:
+    """The checks frictionless runs at the end against declared hash, bytes, fields and
+    rows (`hasher` None: a file frictionless does not hash, whose size it holds as None)."""
     found = []  # (error class name, note)
     declared = resource.get("hash")
-    if declared:
+    if declared and hasher is not None:
         algorithm, expected = declared.split(":", 1) if ":" in declared else ("md5", declared)
         actual = {"md5": hasher.md5, "sha256": hasher.sha256}.get(algorithm)
         if actual and actual != expected:
             found.append(("HashCountError", f'expected is "{expected}" and actual is "{actual}"'))
-    if resource.get("bytes") and resource["bytes"] != hasher.bytes:
-        note = f'expected is "{resource["bytes"]}" and actual is "{hasher.bytes}"'
+    size = hasher.bytes if hasher is not None else None
+    if resource.get("bytes") and resource["bytes"] != size:
+        note = f'expected is "{resource["bytes"]}" and actual is "{size}"'
         found.append(("ByteCountError", note))
+    if resource.get("fields") and resource["fields"] != fields:
+        note = f'expected is "{resource["fields"]}" and actual is "{fields}"'
+        found.append(("FieldCountError", note))
     if resource.get("rows") and resource["rows"] != rows:
         found.append(("RowCountError", f'expected is "{resource["rows"]}" and actual is "{rows}"'))
     if not found:
