@@ -134,3 +134,21 @@ def test_a_descriptor_told_by_its_properties_is_told_from_its_first_characters(t
     assert load_target(tmp_path / "short.json").kind == "package"
     # frictionless reads a million characters, cannot parse them, and takes it for data
     assert load_target(tmp_path / "long.json").kind == "other"
+
+
+def test_the_command_ends_with_its_whole_report_and_exit_status(broken_opsn, tmp_path):
+    # The process ends without Python's teardown once the report is printed: the report
+    # must still be whole, the status kept, and a reader that stops early no failure.
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "ddet_data", "validate", "--json", str(broken_opsn)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 3
+    report = json.loads(done.stdout)  # the whole report, flushed
+    assert report["valid"] is False and report["stats"]["errors"] >= 4
+    valid = subprocess.run(command[:-1] + [str(OPSN / "datapackage.json")], capture_output=True)
+    assert valid.returncode == 0 and json.loads(valid.stdout)["valid"] is True
+    head = subprocess.run(f"{subprocess.list2cmdline(command)} | head -c 10", shell=True,
+                          capture_output=True, text=True)  # fmt: skip
+    assert head.stdout == done.stdout[:10] and "Traceback" not in head.stderr

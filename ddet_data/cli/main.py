@@ -199,6 +199,8 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
         for annotation in report_annotations(report, folders, project.root):
             click.echo(annotation.command())
     click.echo(render_json(report) if as_json else render_text(report))
+    global _validation_done
+    _validation_done = True
     ctx.exit(0 if report["valid"] else EXIT_INVALID)
 
 
@@ -238,4 +240,28 @@ def register_module(group: click.Group, name: str) -> None:
 
 
 def main() -> None:
-    cli(prog_name="ddet-data")
+    try:
+        cli(prog_name="ddet-data")
+    except SystemExit as done:
+        if _validation_done and (done.code is None or isinstance(done.code, int)):
+            _exit_now(done.code or 0)
+        raise
+
+
+# Set once a validation has printed its report: it then has nothing left to write or
+# clean up, and the process may end without Python's teardown.
+_validation_done = False
+
+
+def _exit_now(code: int) -> None:
+    """End the process at once, its output flushed: Python's teardown of pyarrow's,
+    numpy's and the thread pools' state costs ~0.04 s, a tenth of checking a 2M-row
+    Parquet file (measured side by side)."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        return  # (closed by the reader: Python's own exit reports it)
+    os._exit(code)
