@@ -564,8 +564,13 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     last = header_rows[-1] if header_rows else 0
     quote = py_dialect.quotechar or "\0"
     if any(quote in line for line in sample[: last - 1]):
-        # Records above the last header row are then skipped as lines: they must be lines.
-        raise Unsupported(f"a quote above the header on record {last}")
+        # The records above the last header row are skipped as lines: each must be one
+        # line, which a quoted value holding a line break is not.
+        above = csv.reader(iter(sample), dialect=py_dialect)
+        for _ in itertools.islice(above, last - 1):
+            pass
+        if above.line_num != last - 1:
+            raise Unsupported(f"a record above the header on record {last} spans lines")
     records = list(itertools.islice(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect),
                                     max(last, 1)))  # fmt: skip
     if not records or not records[-1] or len(records) < last:
