@@ -8,6 +8,7 @@ of error injected, and hypothesis-made schemas and rows.
 
 from __future__ import annotations
 
+import codecs
 import copy
 import csv
 import datetime as dt
@@ -405,6 +406,31 @@ def test_encodings_of_several_bytes_a_character(tmp_path, encoding, declared):
         package["resources"][0]["encoding"] = encoding
     fast = assert_same(package, "data", tmp_path)
     assert {e["type"] for e in fast["errors"]} >= {"unique-error", "type-error"}
+
+
+@pytest.mark.parametrize("header", [True, False])
+@pytest.mark.parametrize(("encoding", "mark", "declared"), [
+    ("utf-7", b"+/v8-", True), ("utf-7", b"+/v8-", False),  # the codec keeps its BOM
+    ("utf-32-le", codecs.BOM_UTF32_LE, True), ("utf-32-be", codecs.BOM_UTF32_BE, True),
+    ("utf-32-le", codecs.BOM_UTF32_LE, False),  # detected as another encoding
+    ("utf-16-be", codecs.BOM_UTF16_BE, True), ("utf-8", codecs.BOM_UTF8, True),
+])  # fmt: skip
+def test_a_byte_order_mark_gives_frictionless_findings(tmp_path, encoding, mark, declared, header):
+    # frictionless keeps a BOM its codec reads as text in the first cell (a label, or a
+    # first value that is then no integer); pyarrow would drop it.
+    text = "id,nom\n1,alpha\n2,beta\n3,\n"
+    (tmp_path / "data.csv").write_bytes(mark + text.encode(encoding))
+    fields = [{"name": "id", "type": "integer"},
+              {"name": "nom", "type": "string", "constraints": {"required": True}}]  # fmt: skip
+    package = package_of(tmp_path / "data.csv", {"fields": fields}, "data")
+    package["resources"][0]["dialect"] = {"header": header}
+    if declared:
+        package["resources"][0]["encoding"] = encoding
+    try:
+        assert_same(package, "data", tmp_path)
+    except Unsupported:
+        slow = frictionless_task(package, "data", tmp_path, 1000)
+        assert slow["errors"]  # handed over where frictionless finds what pyarrow hides
 
 
 def test_a_byte_a_multibyte_encoding_cannot_decode_hands_over(tmp_path):

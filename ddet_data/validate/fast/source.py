@@ -543,8 +543,15 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     unknown = set(descriptor) - _SUPPORTED_DIALECT_KEYS
     if unknown:
         raise Unsupported(f"dialect options {sorted(unknown)}")
-    with open(path, encoding=encoding, newline="") as text:
-        sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
+    try:
+        with open(path, encoding=encoding, newline="") as text:
+            sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
+    except UnicodeDecodeError as exc:  # frictionless reports the bytes it cannot read
+        raise Unsupported(f"the file is not all {encoding}: {exc}") from exc
+    if sample and sample[0].startswith("\ufeff"):
+        # The codec keeps the byte order mark as text (UTF-7's, UTF-32-LE's...), and so
+        # frictionless's first cell holds it; pyarrow would drop it from the UTF-8 text.
+        raise Unsupported(f"a byte order mark read as text in {encoding}")
     header_rows, header_case, header_join = [1], True, " "
     row_filter = None
     if descriptor or resource.get("format", "csv") == "tsv":
@@ -559,7 +566,10 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     else:
         py_dialect = _sniffed_dialect(sample)
     if not (descriptor.get("header") is not None or "headerRows" in descriptor):
-        header_rows = [detected_header_row(path, encoding, py_dialect, row_filter)]
+        try:
+            header_rows = [detected_header_row(path, encoding, py_dialect, row_filter)]
+        except UnicodeDecodeError as exc:  # (its records may go past the sample's lines)
+            raise Unsupported(f"the file is not all {encoding}: {exc}") from exc
 
     last = header_rows[-1] if header_rows else 0
     quote = py_dialect.quotechar or "\0"
