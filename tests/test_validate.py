@@ -152,3 +152,21 @@ def test_the_command_ends_with_its_whole_report_and_exit_status(broken_opsn, tmp
     head = subprocess.run(f"{subprocess.list2cmdline(command)} | head -c 10", shell=True,
                           capture_output=True, text=True)  # fmt: skip
     assert head.stdout == done.stdout[:10] and "Traceback" not in head.stderr
+
+
+def test_a_fault_of_the_fast_engine_gives_frictionless_report_and_names_it(
+    broken_opsn, monkeypatch
+):
+    import ddet_data.validate.fast.engine as engine
+
+    expected = validate_paths([broken_opsn], engine="frictionless")
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("an input nobody foresaw")
+
+    monkeypatch.setattr(engine, "validate_resource_fast", broken)
+    report = validate_paths([broken_opsn])
+    assert [t["errors"] for t in report["tasks"]] == [t["errors"] for t in expected["tasks"]]
+    assert any("the fast engine failed: ZeroDivisionError" in w for w in report["warnings"])
+    with pytest.raises(ZeroDivisionError):
+        validate_paths([broken_opsn], engine="fast")

@@ -250,6 +250,14 @@ def validate_resource(
             # The report says so: a reader must know which engine stood behind a finding.
             note = f"{resource['name']}: validated with frictionless ({reason})"
             return frictionless_task(resource, target, limit_errors), note
+        except Exception as exc:
+            if engine == "fast":
+                raise
+            # A fault of the fast engine on an input nobody foresaw: the user still gets
+            # frictionless's report, and the note names the fault for a bug report.
+            fault = f"the fast engine failed: {type(exc).__name__}: {exc}"
+            note = f"{resource['name']}: validated with frictionless ({fault})"
+            return frictionless_task(resource, target, limit_errors), note
     if engine != "frictionless" and resource.get("type") == "file" and "rows" not in resource:
         from ..errors import Unsupported
         from .fast.engine import validate_file_fast
