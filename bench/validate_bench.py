@@ -1,6 +1,7 @@
 """Time `ddet-data validate` against stock frictionless and a bare typed pyarrow parse.
 
     .venv/bin/python bench/validate_bench.py [--rows 500000,2000000] [--turns K]
+        [--frictionless-turns F]
         [--skip-frictionless] [--skip-big]
 
 Generates, under bench/out/, packages of another shape than the project's: two CSV
@@ -10,9 +11,10 @@ numbers and integers, dates, booleans, enum and patterned strings, a foreign key
 schema file of its own; a copy with errors in 1% of its rows; a 40-row package; and a
 table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents, a
 nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet.
-Every command runs as a whole process, the commands taking turns K times (frictionless's
-turns last), and the script prints their median wall times and peak memory, then every
-ratio the issue sets a target for, each measured side by side in the same run: the tiny package
+Every command runs as a whole process, the commands taking turns K times (default 7;
+frictionless's F turns, default 3, last), and the script prints their median wall times
+and peak memory, then every ratio the issue sets a target for, each measured side by side
+in the same run: the tiny package
 against importing pyarrow, frictionless against ddet-data at each size, ddet-data
 against the bare typed parse, a CSV given with --schema against the same CSV in the
 package, CSV against Parquet (valid and 1% in error, with the same findings). The load
@@ -294,7 +296,9 @@ def commands(folder: Path, limit_errors: int) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
-def bench(title: str, todo: dict[str, list[str]], turns: int) -> dict[str, float]:
+def bench(
+    title: str, todo: dict[str, list[str]], turns: int, frictionless_turns: int = 3
+) -> dict[str, float]:
     """Each command as a whole process, the commands taking turns; medians and peak RSS.
 
     frictionless's turns come after the others': whatever ran right after one of its
@@ -307,7 +311,7 @@ def bench(title: str, todo: dict[str, list[str]], turns: int) -> dict[str, float
     failures: dict[str, str] = {}
     run(next(iter(todo.values())))
     rounds = [[name for name in todo if name != FRICTIONLESS]] * turns
-    rounds += [[FRICTIONLESS]] * turns if FRICTIONLESS in todo else []
+    rounds += [[FRICTIONLESS]] * frictionless_turns if FRICTIONLESS in todo else []
     for names in rounds:
         for name in names:
             command = todo[name]
@@ -336,7 +340,10 @@ def ratio(line: str, value: float, target: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", default="500000,2000000", help="comma-separated sizes")
-    parser.add_argument("--turns", type=int, default=3)
+    # Timings move by 10-30% from one run to the next here: 7 turns steady the medians
+    # of the short runs; frictionless's minutes-long ones take 3.
+    parser.add_argument("--turns", type=int, default=7)
+    parser.add_argument("--frictionless-turns", type=int, default=3)
     parser.add_argument("--skip-big", action="store_true", help="no memory check on a ~1 GB CSV")
     parser.add_argument("--skip-frictionless", action="store_true")
     options = parser.parse_args(argv)
@@ -359,7 +366,7 @@ def main(argv: list[str] | None = None) -> int:
         todo = {k: v for k, v in commands(folder, 1000).items() if k not in skip}
         size = (folder / "facts.csv").stat().st_size / 1e6
         results[rows] = bench(f"{rows:,} rows, 8 columns + a foreign key ({size:.0f} MB CSV)",
-                              todo, options.turns)  # fmt: skip
+                              todo, options.turns, options.frictionless_turns)  # fmt: skip
     other_csv, other_parquet = write_other_shape(OUT / "other", 1_000_000)
     ddet_validate = [str(BIN / "ddet-data"), "validate", "--json"]
     other = bench("another shape: 1,000,000 rows of 10 columns, quoted text, datetimes", {
