@@ -13,12 +13,12 @@ table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents
 nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet.
 Every command runs as a whole process, the commands taking turns K times (default 7;
 frictionless's F turns, default 3, last), and the script prints their median wall times
-and peak memory, then every ratio the issue sets a target for, each measured side by side
-in the same run: the tiny package
-against importing pyarrow, frictionless against ddet-data at each size, ddet-data
-against the bare typed parse, a CSV given with --schema against the same CSV in the
-package, CSV against Parquet (valid and 1% in error, with the same findings). The load
-average is printed before and after: this machine is shared.
+and peak memory, then every ratio the issue sets a target for, each measured side by
+side in the same run: the tiny package against importing pyarrow, frictionless against
+ddet-data at each size, ddet-data against the bare typed parse, a CSV given with
+--schema against the same CSV in the package, CSV against Parquet (valid and 1% in
+error, with the same findings). The load average is printed before and after: this
+machine is shared.
 
 Last comes the peak memory of ddet-data on a ~1 GB CSV (a few minutes to generate the
 first time; `--skip-big` leaves it out).
