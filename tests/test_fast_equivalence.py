@@ -433,6 +433,29 @@ def test_a_byte_order_mark_gives_frictionless_findings(tmp_path, encoding, mark,
         assert slow["errors"]  # handed over where frictionless finds what pyarrow hides
 
 
+@pytest.mark.parametrize("suffix", [".gz", ".bz2"])
+def test_a_compressed_csv_gives_frictionless_findings_and_hashes(tmp_path, suffix):
+    # Hashes and size are the compressed file's, the rows the decompressed text's.
+    import bz2
+    import gzip
+
+    rows = ["id,nom,montant"]
+    for n in range(1, 30_001):
+        name = f'"Ligne {n}\nsuite"' if n % 997 == 0 else f"Nom {n}"
+        amount = "abc" if n % 1009 == 0 else str(n % 500)
+        rows.append(f"{n if n % 2003 else n - 1},{name},{amount}")
+    data = ("\n".join(rows) + "\n").encode("utf-8")
+    compress = gzip.compress if suffix == ".gz" else bz2.compress
+    (tmp_path / f"data.csv{suffix}").write_bytes(compress(data))
+    fields = [{"name": "id", "type": "integer", "constraints": {"unique": True}},
+              {"name": "nom", "type": "string"},
+              {"name": "montant", "type": "integer", "constraints": {"maximum": 400}}]  # fmt: skip
+    package = {"resources": [{"name": "data", "type": "table", "path": f"data.csv{suffix}",
+                              "schema": {"fields": fields}}]}  # fmt: skip
+    fast = assert_same(package, "data", tmp_path)
+    assert {e["type"] for e in fast["errors"]} >= {"unique-error", "type-error", "constraint-error"}
+
+
 def test_a_byte_a_multibyte_encoding_cannot_decode_hands_over(tmp_path):
     lone_surrogate = b"\x00\xd8"
     data = ("id,nom\n" + "1,a\n" * 3000).encode("utf-16") + lone_surrogate

@@ -4,8 +4,8 @@ Each folder of tests/real_cases is one case (cases.json says which file, schema 
 invalid schemas and dialects (frictionless's error types, exit 3), CSV files without a
 schema (frictionless infers one), a comment or title above the header, French schemas
 in schema.data.gouv.fr's style with valid and invalid examples, a package with a foreign
-key, a package in YAML with its dialect given as a path, and what frictionless alone
-validates (a schema given as the data, a compressed file, a foreign key to a resource
+key, a package in YAML with its dialect given as a path, gzip and bzip2 files, and what
+frictionless alone validates (a schema given as the data, a foreign key to a resource
 without its package). Stock frictionless is asked exactly what `frictionless validate
 --json [--schema S] [--type T] DATA` asks it, from the case's folder; `engine` says who
 must have spoken: the fast engine alone, or frictionless (and the report then says so).

@@ -31,6 +31,7 @@ FIELD_READ = {
     "delimiter",
 }  # fmt: skip
 DEFAULT_LIMIT_ERRORS = 1000
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zip")
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods", ".jsonl", ".ndjson")
 # What frictionless 5 takes a descriptor file for (`settings.METADATA_TRAITS`, in its
 # order): by the end of its name first, then by its first property found.
@@ -138,7 +139,7 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
         path = path / "datapackage.json"
     if not path.exists():
         raise DdetError(f"{path}: no such file")
-    if path.suffix.lower() in DATA_SUFFIXES:
+    if data_suffix(path) in DATA_SUFFIXES:
         return data_file_target(path, schema, project_schemas)
     found = metadata_type(path)
     if found is None or schema is not None:
@@ -156,15 +157,25 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
     return Target(package, path.parent, path, "resource")
 
 
+def data_suffix(path: Path) -> str:
+    """The suffix that tells a data file's format, before a compression's (".csv.gz")."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if len(suffixes) > 1 and suffixes[-1] in COMPRESSED_SUFFIXES:
+        return suffixes[-2]
+    return path.suffix.lower()
+
+
 def data_file_target(path: Path, schema: Path | None, project_schemas: Path | None) -> Target:
     """A data file as one resource, with its schema if given."""
     if not path.is_file():
         raise DdetError(f"{path}: no such file")
+    suffix = data_suffix(path)
+    stem = path.name[: path.name.lower().rindex(suffix)]  # as frictionless names it
     resource = {
-        "name": path.stem.lower().replace(" ", "_") or "data",
+        "name": stem.lower().replace(" ", "_") or "data",
         "type": "table",
         "path": path.name,
-        "format": path.suffix[1:].lower(),
+        "format": suffix[1:],
     }
     table = None
     if schema is not None:

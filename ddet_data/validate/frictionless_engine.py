@@ -7,6 +7,8 @@ from pathlib import Path
 
 from frictionless import FrictionlessException, Package, Report, Resource, system
 
+from ..errors import DdetError
+
 # Local paths outside the data's folder (`--schema schemas/x.json`) are the user's own:
 # what `frictionless validate --trusted` allows. It changes no finding.
 system.trusted = True
@@ -18,7 +20,12 @@ def validate_resource_frictionless(
     """One task of frictionless's report for `resource`, foreign keys resolved in `package`."""
     # frictionless mutates descriptors it is given; ours are reused by the caller.
     framed = Package.from_descriptor(copy.deepcopy(package), basepath=str(basepath))
-    report = framed.get_resource(resource["name"]).validate(limit_errors=limit_errors)
+    try:
+        report = framed.get_resource(resource["name"]).validate(limit_errors=limit_errors)
+    except FrictionlessException:
+        raise
+    except Exception as exc:
+        raise stopped(basepath / str(resource.get("path", resource["name"])), exc) from exc
     task = report.to_dict()["tasks"][0]
     # Errors raised before any task ran (an unreadable file) land at the report level.
     task["errors"] = report.to_dict().get("errors", []) + task["errors"]
@@ -65,7 +72,14 @@ def validate_source_frictionless(
         report = open_source(source, kind, schema).validate(limit_errors=limit_errors)
     except FrictionlessException as exc:
         report = Report.from_validation(errors=exc.reasons or [exc.error])
+    except Exception as exc:  # frictionless's command stops there too, with no report
+        raise stopped(source, exc) from exc
     return report.to_dict()
+
+
+def stopped(source: Path, exc: Exception) -> DdetError:
+    # (An EOFError let through would read as "Aborted!", click's word for Ctrl-D.)
+    return DdetError(f"{source}: frictionless stops on it: {type(exc).__name__}: {exc}")
 
 
 def infer_schema(resource: dict, basepath: Path) -> dict:

@@ -34,6 +34,7 @@ from .findings import IntegrityPlan, RowFinding, row_errors
 from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 from .schema import FieldSpec, read_light_schema
 from .source import (
+    READ_COMPRESSED,
     Batch,
     CsvSource,
     NeedsExactReader,
@@ -48,6 +49,7 @@ __all__ = ["Unsupported", "validate_file_fast", "validate_resource_fast"]
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema", "name",
                 "title", "description", "profile", "fieldsMatch"}  # fmt: skip
 SMALL_FILE = 1 << 20
+COMPRESSIONS = ("gz", "bz2", "xz", "zip")  # what frictionless tells from a path's suffix
 PARALLEL_ROWS = 20_000  # below this, handing columns to threads costs more than it saves
 _PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
 
@@ -269,14 +271,22 @@ def _key_of(parts: list[tuple[Any, np.ndarray]], present: np.ndarray, seen: Any)
 
 
 def _open_table(resource: dict, basepath: Path) -> _Table:
-    fmt = resource.get("format") or Path(str(resource.get("path", ""))).suffix.lstrip(".")
-    if fmt not in ("csv", "tsv", "parquet"):
-        raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
     where = resource.get("path")
     if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
         raise Unsupported("the data is not one local file")
-    if resource.get("compression") or where.endswith((".gz", ".zip", ".bz2", ".xz")):
-        raise Unsupported("compressed file")
+    # As frictionless: compression and format declared, else told by the path's suffixes
+    # ("communes.csv.gz": csv, gz).
+    suffixes = [suffix.lstrip(".").lower() for suffix in Path(where).suffixes]
+    compression = resource.get("compression") or next(
+        (suffix for suffix in suffixes[-1:] if suffix in COMPRESSIONS), None
+    )
+    if suffixes and suffixes[-1] in COMPRESSIONS:
+        suffixes.pop()
+    fmt = resource.get("format") or (suffixes[-1] if suffixes else "")
+    if fmt not in ("csv", "tsv", "parquet"):
+        raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
+    if compression and (compression not in READ_COMPRESSED or fmt == "parquet"):
+        raise Unsupported(f"{compression} compression")
     path = basepath / where
     if not path.is_file():
         raise Unsupported(f"{where}: no such file (frictionless reports it)")
@@ -292,7 +302,7 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
     if fmt == "parquet":
         source = open_parquet_source(path)
     else:  # frictionless takes the format from the path when none is declared
-        source = open_csv_source(path, {**resource, "format": fmt})
+        source = open_csv_source(path, {**resource, "format": fmt}, compression)
     name = resource.get("name")
     if (
         light is not None

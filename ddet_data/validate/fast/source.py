@@ -136,6 +136,7 @@ class CsvSource:
     header_case: bool = True  # labels matched to field names case by case
     width: int = 0  # cells a record has (the labels', or the first record's without a header)
     row_filter: RowFilter | None = None  # the comment and blank rows frictionless leaves out
+    compression: str | None = None  # "gz" or "bz2": the file is read decompressed
 
     exact: bool = False  # read with Python's csv from the start
 
@@ -214,7 +215,8 @@ class CsvSource:
             double_quote=True,
             # Allowing line breaks in values makes pyarrow read blocks 2-3 times slower;
             # a file without the quote character cannot hold any.
-            newlines_in_values=_holds(self.path, self.py_dialect.quotechar, self.encoding),
+            newlines_in_values=self.compression is not None
+            or _holds(self.path, self.py_dialect.quotechar, self.encoding),
             ignore_empty_lines=False,
             invalid_row_handler=on_invalid_row,
         )
@@ -225,8 +227,10 @@ class CsvSource:
         )
         start = 0
         try:
+            stream = pa.input_stream(str(self.path), compression=_ARROW_CODECS.get(
+                self.compression))  # fmt: skip
             with pa_csv.open_csv(
-                str(self.path), read_options=read, parse_options=parse, convert_options=convert
+                stream, read_options=read, parse_options=parse, convert_options=convert
             ) as reader:
                 for record_batch in read_ahead(reader):
                     if record_batch.num_rows == 0:
@@ -239,12 +243,14 @@ class CsvSource:
             raise Unsupported(f"pyarrow cannot parse the file: {exc}") from exc
         except UnicodeDecodeError as exc:  # frictionless reports the bytes it cannot read
             raise Unsupported(f"the file is not all {self.encoding}: {exc}") from exc
+        except OSError as exc:  # a corrupt archive: frictionless reports it
+            raise Unsupported(f"the file cannot be read: {exc}") from exc
 
     # The exact path for ragged rows and odd dialects
 
     def _python_batches(self) -> Iterator[Batch]:
         width = self.width
-        with open(self.path, encoding=self.encoding, newline="") as text:
+        with open_text(self.path, self.encoding, self.compression) as text:
             reader = csv.reader(text, dialect=self.py_dialect)
             for _ in range(self.header_row):  # the header and the records above it
                 next(reader, None)
@@ -254,6 +260,8 @@ class CsvSource:
                     chunk = [row for _, row in zip(range(PYTHON_BATCH_ROWS), reader, strict=False)]
                 except UnicodeDecodeError as exc:  # frictionless reports what it cannot read
                     raise Unsupported(f"the file is not all {self.encoding}: {exc}") from exc
+                except (OSError, EOFError) as exc:  # a corrupt archive, likewise
+                    raise Unsupported(f"the file cannot be read: {exc}") from exc
                 if not chunk:
                     return
                 batch = Batch(start, [], len(chunk))
@@ -492,12 +500,16 @@ def _plain_ascii(buffer: bytes) -> bool:
 
 
 def detected_header_row(
-    path: Path, encoding: str, dialect: Any, row_filter: RowFilter | None = None
+    path: Path,
+    encoding: str,
+    dialect: Any,
+    row_filter: RowFilter | None = None,
+    compression: str | None = None,
 ) -> int:
     """The header row frictionless's Detector picks when the dialect names none: the first
     of its sample's records (blank ones included, comment rows not) whose width is near
     the average, so that comment lines and titles above a header are not taken for it."""
-    with open(path, encoding=encoding, newline="") as text:
+    with open_text(path, encoding, compression) as text:
         records = [
             cells
             for _, cells in zip(range(SNIFF_LINES), csv.reader(text, dialect=dialect), strict=False)
@@ -514,12 +526,36 @@ def detected_header_row(
     return 1
 
 
-def open_csv_source(path: Path, resource: dict) -> CsvSource:
+READ_COMPRESSED = ("gz", "bz2")
+_ARROW_CODECS = {"gz": "gzip", "bz2": "bz2"}
+
+
+def open_bytes(path: Path, compression: str | None = None) -> Any:
+    """The file's bytes, decompressed when it is (as frictionless reads them)."""
+    if compression == "gz":
+        import gzip
+
+        return gzip.open(path, "rb")
+    if compression == "bz2":
+        import bz2
+
+        return bz2.open(path, "rb")
+    return open(path, "rb")
+
+
+def open_text(path: Path, encoding: str, compression: str | None = None) -> Any:
+    return io.TextIOWrapper(open_bytes(path, compression), encoding=encoding, newline="")
+
+
+def open_csv_source(path: Path, resource: dict, compression: str | None = None) -> CsvSource:
     """Check the file can be read as frictionless would, and read its header.
 
     `resource["format"]` is the one frictionless gives it (tsv: tab-separated)."""
-    with open(path, "rb") as raw:
-        buffer = raw.read(ENCODING_BUFFER)
+    try:
+        with open_bytes(path, compression) as raw:
+            buffer = raw.read(ENCODING_BUFFER)
+    except (OSError, EOFError) as exc:  # a corrupt archive: frictionless reports it
+        raise Unsupported(f"the {compression} file cannot be read: {exc}") from exc
     try:
         if resource.get("encoding"):
             # What frictionless's Detector makes of a declared encoding: its codec's name.
@@ -544,7 +580,7 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     if unknown:
         raise Unsupported(f"dialect options {sorted(unknown)}")
     try:
-        with open(path, encoding=encoding, newline="") as text:
+        with open_text(path, encoding, compression) as text:
             sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
     except UnicodeDecodeError as exc:  # frictionless reports the bytes it cannot read
         raise Unsupported(f"the file is not all {encoding}: {exc}") from exc
@@ -567,7 +603,9 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
         py_dialect = _sniffed_dialect(sample)
     if not (descriptor.get("header") is not None or "headerRows" in descriptor):
         try:
-            header_rows = [detected_header_row(path, encoding, py_dialect, row_filter)]
+            header_rows = [
+                detected_header_row(path, encoding, py_dialect, row_filter, compression)
+            ]
         except UnicodeDecodeError as exc:  # (its records may go past the sample's lines)
             raise Unsupported(f"the file is not all {encoding}: {exc}") from exc
 
@@ -588,7 +626,7 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
     if not header_rows:
         width = len(records[0])
         return CsvSource(path, encoding, py_dialect, [], True, header_rows=[], width=width,
-                         row_filter=row_filter)  # fmt: skip
+                         row_filter=row_filter, compression=compression)  # fmt: skip
     label_records = [
         records[number - 1]
         for number in header_rows
@@ -602,7 +640,8 @@ def open_csv_source(path: Path, resource: dict) -> CsvSource:
         line.count(quote) % 2 == 0
     )
     return CsvSource(path, encoding, py_dialect, labels, header_one_line, header_rows,
-                     header_case, width=len(labels), row_filter=row_filter)  # fmt: skip
+                     header_case, width=len(labels), row_filter=row_filter,
+                     compression=compression)  # fmt: skip
 
 
 def read_labels(records: list[list[str]], join: str) -> list[str]:
