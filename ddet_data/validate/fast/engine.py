@@ -134,11 +134,9 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     # frictionless reads a Parquet file by its path, not through its byte stream: it
     # reports no size or hash of one (and checks no declared hash against it).
     hasher = None if isinstance(table.source, ParquetSource) else _FileHasher(table.source.path)
-    if hasher is None:
-        pass
-    elif hasher.path.stat().st_size > SMALL_FILE:
+    if hasher is not None and hasher.path.stat().st_size > SMALL_FILE:
         hasher.start()  # on another core, while the batches are read
-    else:
+    elif hasher is not None:
         hasher.run()  # starting a thread costs more than hashing a small file
     lookups = [
         _read_lookup(group, resource, table, Path(basepath), package)
