@@ -170,3 +170,22 @@ def test_a_fault_of_the_fast_engine_gives_frictionless_report_and_names_it(
     assert any("the fast engine failed: ZeroDivisionError" in w for w in report["warnings"])
     with pytest.raises(ZeroDivisionError):
         validate_paths([broken_opsn], engine="fast")
+
+
+@pytest.mark.parametrize(
+    "name", ["Table With Data.csv", "data_2024.csv", "Relevé communes 2025.csv.gz", "x.y.csv"]
+)
+def test_a_data_file_is_named_and_placed_as_frictionless_does(tmp_path, monkeypatch, name):
+    import gzip
+
+    from frictionless import Resource
+
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    data = b"id,nom\n1,a\n2,b\n"
+    (folder / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    monkeypatch.chdir(tmp_path)
+    path = Path("sub") / name
+    reference = Resource(source=str(path)).validate().to_dict()["tasks"][0]
+    task = validate_paths([path])["tasks"][0]
+    assert (task["name"], task["place"]) == (reference["name"], reference["place"])

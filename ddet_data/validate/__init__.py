@@ -165,17 +165,24 @@ def data_suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
+def file_resource_name(path: Path) -> str:
+    """The name frictionless's detector gives a data file: its name without the format's
+    (and compression's) suffix, slugified ("Table With Data.csv": "table-with-data")."""
+    from slugify import slugify  # python-slugify, which frictionless names files with
+
+    stem = path.name[: path.name.lower().rindex(data_suffix(path))]
+    return slugify(stem, regex_pattern=r"[^-a-z0-9._/]") or "name"
+
+
 def data_file_target(path: Path, schema: Path | None, project_schemas: Path | None) -> Target:
     """A data file as one resource, with its schema if given."""
     if not path.is_file():
         raise DdetError(f"{path}: no such file")
-    suffix = data_suffix(path)
-    stem = path.name[: path.name.lower().rindex(suffix)]  # as frictionless names it
     resource = {
-        "name": stem.lower().replace(" ", "_") or "data",
+        "name": file_resource_name(path),
         "type": "table",
         "path": path.name,
-        "format": suffix[1:],
+        "format": data_suffix(path)[1:],
     }
     table = None
     if schema is not None:
@@ -334,6 +341,8 @@ def validate_target(
         if on_resource:
             on_resource(resource["name"], counted + len(tasks) + 1, total)
         task, note = validate_resource(resource, target, engine, limit_errors, progress)
+        if target.kind == "file" and task.get("place") == resource.get("path"):
+            task["place"] = str(target.source)  # the path as given, as frictionless shows it
         tasks.append(task)
         notes += [note] if note else []
     return tasks, notes, []

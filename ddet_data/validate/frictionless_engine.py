@@ -37,8 +37,7 @@ def validate_resource_frictionless(
 def open_source(source: Path, kind: str, schema: Path | None):
     """The resource (or package) `frictionless validate [--schema S] [--type T]` opens."""
     return Resource(
-        source=source.name,
-        basepath=str(source.parent),
+        source=str(source),  # (its `place` in the report: the path as given)
         schema=str(schema.resolve()) if schema else None,
         datatype=kind if kind in ("package", "resource") else None,
     )
