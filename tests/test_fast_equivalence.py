@@ -456,6 +456,15 @@ def test_a_compressed_csv_gives_frictionless_findings_and_hashes(tmp_path, suffi
     assert {e["type"] for e in fast["errors"]} >= {"unique-error", "type-error", "constraint-error"}
 
 
+@pytest.mark.parametrize("reference", [{"resource": ""}, {}, {"resource": "data"}])
+def test_a_foreign_key_to_its_own_table_names_the_lookup_as_written(tmp_path, reference):
+    (tmp_path / "data.csv").write_text("id,parent\n1,\n2,1\n3,9\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "parent", "type": "integer"}],
+              "foreignKeys": [{"fields": ["parent"], "reference": {**reference, "fields": ["id"]}}]}
+    fast = assert_same(package_of(tmp_path / "data.csv", schema, "data"), "data", tmp_path)
+    assert [e["type"] for e in fast["errors"]] == ["foreign-key"]
+
+
 def test_a_byte_a_multibyte_encoding_cannot_decode_hands_over(tmp_path):
     lone_surrogate = b"\x00\xd8"
     data = ("id,nom\n" + "1,a\n" * 3000).encode("utf-16") + lone_surrogate

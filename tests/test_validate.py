@@ -189,3 +189,20 @@ def test_a_data_file_is_named_and_placed_as_frictionless_does(tmp_path, monkeypa
     reference = Resource(source=str(path)).validate().to_dict()["tasks"][0]
     task = validate_paths([path])["tasks"][0]
     assert (task["name"], task["place"]) == (reference["name"], reference["place"])
+
+
+def test_the_report_of_one_file_counts_its_warnings_as_frictionless(tmp_path, monkeypatch):
+    from frictionless import Resource
+
+    (tmp_path / "e.csv").write_text("id\na\nb\nc\n", encoding="utf-8")
+    (tmp_path / "s.json").write_text('{"fields": [{"name": "id", "type": "integer"}]}')
+    monkeypatch.chdir(tmp_path)
+    reference = Resource(source="e.csv", schema="s.json").validate(limit_errors=1).to_dict()
+    report = validate_paths([Path("e.csv")], schema=Path("s.json"), limit_errors=1)
+    assert report["tasks"][0]["warnings"] == ["reached error limit: 1"]
+    for key in ("tasks", "errors", "warnings"):
+        assert report["stats"][key] == reference["stats"][key], key
+    package = {"resources": [{"name": "e", "path": "e.csv", "schema": "s.json"}]}
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    whole = validate_paths([Path("datapackage.json")], limit_errors=1)
+    assert whole["stats"]["warnings"] == 0  # frictionless's package report counts none

@@ -372,6 +372,7 @@ def validate_targets(
         raise DdetError(f"unknown engine {engine!r} (choose one of {', '.join(ENGINES)})")
     tasks, notes, errors, tables = [], [], [], {}
     task_by_table = {}
+    counted_warnings = 0
     total = sum(len(target.package.get("resources", [])) for target in targets)
     for target in targets:
         found, said, top = validate_target(
@@ -383,6 +384,8 @@ def validate_targets(
         if target.kind in ("file", "resource") and found:
             # One resource: its task, whatever name frictionless gave it.
             task_by_table[target.package["resources"][0].get("name")] = found[0]
+            # frictionless's report of one resource counts its warnings in its stats.
+            counted_warnings += len(found[0].get("warnings", []))
         else:
             for task in found:
                 task_by_table[task.get("name")] = task
@@ -391,7 +394,7 @@ def validate_targets(
     for table, found in run_checks(tables, sources_root).items():
         if table in task_by_table:
             add_errors(task_by_table[table], found)
-    return combine(tasks, notes, errors)
+    return combine(tasks, notes, errors, counted_warnings)
 
 
 def validate_paths(

@@ -60,17 +60,22 @@ def task_report(name: str, place: str, errors: list[dict], rows: int | None = No
 
 
 def combine(
-    tasks: list[dict], warnings: list[str] | None = None, errors: list[dict] | None = None
+    tasks: list[dict],
+    warnings: list[str] | None = None,
+    errors: list[dict] | None = None,
+    counted_warnings: int = 0,
 ) -> dict:
     """The whole report from its tasks and report-level errors (a descriptor frictionless
-    could not open); valid only when every task is and there is no such error."""
+    could not open); valid only when every task is and there is no such error.
+    `counted_warnings`: task warnings frictionless counts in the report's stats (those of
+    a file or resource validated alone), beside the listed `warnings`."""
     errors = list(errors or [])
     return {
         "valid": all(task["valid"] for task in tasks) and not errors,
         "stats": {
             "tasks": len(tasks),
             "errors": sum(len(task["errors"]) for task in tasks) + len(errors),
-            "warnings": len(warnings or []),
+            "warnings": len(warnings or []) + counted_warnings,
             "seconds": round(sum(task["stats"].get("seconds", 0.0) for task in tasks), 3),
         },
         "warnings": list(warnings or []),

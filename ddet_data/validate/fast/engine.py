@@ -236,6 +236,8 @@ class _Table:
                 "positions": [names.index(n) for n in target],
                 "fields": target,
                 "resource": fk["reference"].get("resource") or name,
+                # frictionless names the lookup as the schema writes it ("": this one)
+                "reference_name": fk["reference"].get("resource") or "",
                 "reference_fields": list(fk["reference"]["fields"]),
             })  # fmt: skip
         self.plan = IntegrityPlan(
@@ -410,14 +412,14 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
             note = (
                 f'for "{", ".join(group["fields"])}": '
                 f'values "{", ".join(str(value) for value in values)}" '
-                f'not found in the lookup table "{group["resource"]}" '
+                f'not found in the lookup table "{group["reference_name"]}" '
                 f'as "{", ".join(group["reference_fields"])}"'
             )
             finding(index).foreign_keys[group_index] = {
                 "note": note,
                 "field_names": group["fields"],
                 "field_cells": [str(v) if v is not None else "" for v in values],
-                "reference_name": group["resource"],
+                "reference_name": group["reference_name"],
                 "reference_field_names": group["reference_fields"],
             }
     found = [findings[index] for index in sorted(findings)]
