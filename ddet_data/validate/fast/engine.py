@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import hashlib
 import os
 import sys
 import threading
@@ -614,6 +613,8 @@ class _FileHasher(threading.Thread):
         self.bytes = 0
 
     def run(self) -> None:
+        import hashlib  # (a Parquet file is not hashed: not imported for one)
+
         md5, sha256, size = hashlib.md5(), hashlib.sha256(), 0
         with open(self.path, "rb") as file:
             while chunk := file.read(1 << 20):
