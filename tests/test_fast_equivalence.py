@@ -12,6 +12,7 @@ import codecs
 import copy
 import csv
 import datetime as dt
+import io
 import json
 import random
 from pathlib import Path
@@ -433,9 +434,20 @@ def test_a_byte_order_mark_gives_frictionless_findings(tmp_path, encoding, mark,
         assert slow["errors"]  # handed over where frictionless finds what pyarrow hides
 
 
-@pytest.mark.parametrize("suffix", [".gz", ".bz2"])
+def zip_of(data: bytes, *members: str) -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in members:
+            archive.writestr(member, data if member.endswith(".csv") else b"x,y\n1,2\n")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("suffix", [".gz", ".bz2", ".zip", ".zip innerpath"])
 def test_a_compressed_csv_gives_frictionless_findings_and_hashes(tmp_path, suffix):
-    # Hashes and size are the compressed file's, the rows the decompressed text's.
+    # Hashes and size are the compressed file's, the rows the decompressed text's; a zip
+    # archive's first file is read, or its `innerpath` (place: "data.csv.zip -> ...").
     import bz2
     import gzip
 
@@ -445,14 +457,21 @@ def test_a_compressed_csv_gives_frictionless_findings_and_hashes(tmp_path, suffi
         amount = "abc" if n % 1009 == 0 else str(n % 500)
         rows.append(f"{n if n % 2003 else n - 1},{name},{amount}")
     data = ("\n".join(rows) + "\n").encode("utf-8")
-    compress = gzip.compress if suffix == ".gz" else bz2.compress
-    (tmp_path / f"data.csv{suffix}").write_bytes(compress(data))
+    extra = {}
+    if suffix == ".zip innerpath":
+        suffix, extra = ".zip", {"innerpath": "b/data.csv"}
+        packed = zip_of(data, "a/notes.txt", "b/data.csv")
+    else:
+        compress = {".gz": gzip.compress, ".bz2": bz2.compress}.get(suffix)
+        packed = compress(data) if compress else zip_of(data, "data.csv")
+    (tmp_path / f"data.csv{suffix}").write_bytes(packed)
     fields = [{"name": "id", "type": "integer", "constraints": {"unique": True}},
               {"name": "nom", "type": "string"},
               {"name": "montant", "type": "integer", "constraints": {"maximum": 400}}]  # fmt: skip
     package = {"resources": [{"name": "data", "type": "table", "path": f"data.csv{suffix}",
-                              "schema": {"fields": fields}}]}  # fmt: skip
+                              "schema": {"fields": fields}, **extra}]}  # fmt: skip
     fast = assert_same(package, "data", tmp_path)
+    assert fast["place"] == frictionless_task(package, "data", tmp_path, 1000)["place"]
     assert {e["type"] for e in fast["errors"]} >= {"unique-error", "type-error", "constraint-error"}
 
 

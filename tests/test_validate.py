@@ -173,8 +173,10 @@ def test_a_fault_of_the_fast_engine_gives_frictionless_report_and_names_it(
 
 
 @pytest.mark.parametrize(
-    "name", ["Table With Data.csv", "data_2024.csv", "Relevé communes 2025.csv.gz", "x.y.csv"]
-)
+    "name",
+    ["Table With Data.csv", "data_2024.csv", "Relevé communes 2025.csv.gz", "x.y.csv",
+     "table.csv.zip"],
+)  # fmt: skip
 def test_a_data_file_is_named_and_placed_as_frictionless_does(tmp_path, monkeypatch, name):
     import gzip
 
@@ -183,12 +185,20 @@ def test_a_data_file_is_named_and_placed_as_frictionless_does(tmp_path, monkeypa
     folder = tmp_path / "sub"
     folder.mkdir()
     data = b"id,nom\n1,a\n2,b\n"
-    (folder / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    if name.endswith(".zip"):
+        import zipfile
+
+        with zipfile.ZipFile(folder / name, "w") as archive:
+            archive.writestr("table.csv", data)
+    else:
+        (folder / name).write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
     monkeypatch.chdir(tmp_path)
     path = Path("sub") / name
     reference = Resource(source=str(path)).validate().to_dict()["tasks"][0]
-    task = validate_paths([path])["tasks"][0]
+    report = validate_paths([path])
+    task = report["tasks"][0]
     assert (task["name"], task["place"]) == (reference["name"], reference["place"])
+    assert report["warnings"] == []  # the fast engine read it
 
 
 def test_the_report_of_one_file_counts_its_warnings_as_frictionless(tmp_path, monkeypatch):
@@ -206,3 +216,14 @@ def test_the_report_of_one_file_counts_its_warnings_as_frictionless(tmp_path, mo
     (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
     whole = validate_paths([Path("datapackage.json")], limit_errors=1)
     assert whole["stats"]["warnings"] == 0  # frictionless's package report counts none
+
+
+@pytest.mark.parametrize("name", ["bad.csv.zip", "bad.csv.gz"])
+def test_an_archive_frictionless_stops_on_gives_one_line_and_exit_1(tmp_path, name):
+    import gzip
+
+    data = b"not a zip" if name.endswith(".zip") else gzip.compress(b"id\n1\n2\n")[:15]
+    (tmp_path / name).write_bytes(data)
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / name)])
+    assert result.exit_code == 1
+    assert "frictionless stops on it" in result.output and "Traceback" not in result.output

@@ -347,8 +347,10 @@ def validate_target(
         if on_resource:
             on_resource(resource["name"], counted + len(tasks) + 1, total)
         task, note = validate_resource(resource, target, engine, limit_errors, progress)
-        if target.kind == "file" and task.get("place") == resource.get("path"):
-            task["place"] = str(target.source)  # the path as given, as frictionless shows it
+        place, where = task.get("place") or "", resource.get("path")
+        if target.kind == "file" and (place == where or place.startswith(f"{where} -> ")):
+            # The path as given, as frictionless shows it (and the file read in a zip)
+            task["place"] = str(target.source) + place[len(where) :]
         tasks.append(task)
         notes += [note] if note else []
     return tasks, notes, []

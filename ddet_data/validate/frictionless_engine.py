@@ -56,6 +56,8 @@ def metadata_errors(source: Path, kind: str, schema: Path | None) -> bool:
             resource.to_descriptor(validate=True)
     except FrictionlessException:
         return True
+    except Exception:  # frictionless cannot open it at all: its validation then says why
+        return True
     return False
 
 

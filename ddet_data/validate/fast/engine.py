@@ -196,12 +196,18 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
         "name": resource.get("name"),
         "type": "table",
         "valid": not errors,
-        "place": resource["path"],
+        "place": _place(resource, table.source),
         "labels": table.source.labels,
         "stats": stats,
         "warnings": warnings,
         "errors": errors,
     }
+
+
+def _place(resource: dict, source: Any) -> str:
+    """frictionless's `Resource.place`: the path, and the file read in a zip archive."""
+    member = getattr(source, "member", None)
+    return f"{resource['path']} -> {member}" if member else resource["path"]
 
 
 class _Table:

@@ -136,7 +136,8 @@ class CsvSource:
     header_case: bool = True  # labels matched to field names case by case
     width: int = 0  # cells a record has (the labels', or the first record's without a header)
     row_filter: RowFilter | None = None  # the comment and blank rows frictionless leaves out
-    compression: str | None = None  # "gz" or "bz2": the file is read decompressed
+    compression: str | None = None  # "gz", "bz2" or "zip": the file is read decompressed
+    member: str | None = None  # of a zip archive, the file read
 
     exact: bool = False  # read with Python's csv from the start
 
@@ -227,8 +228,11 @@ class CsvSource:
         )
         start = 0
         try:
-            stream = pa.input_stream(str(self.path), compression=_ARROW_CODECS.get(
-                self.compression))  # fmt: skip
+            if self.compression == "zip":  # read through Python's zipfile
+                stream = pa.PythonFile(open_bytes(self.path, "zip", self.member), mode="r")
+            else:
+                stream = pa.input_stream(str(self.path), compression=_ARROW_CODECS.get(
+                    self.compression))  # fmt: skip
             with pa_csv.open_csv(
                 stream, read_options=read, parse_options=parse, convert_options=convert
             ) as reader:
@@ -250,7 +254,7 @@ class CsvSource:
 
     def _python_batches(self) -> Iterator[Batch]:
         width = self.width
-        with open_text(self.path, self.encoding, self.compression) as text:
+        with open_text(self.path, self.encoding, self.compression, self.member) as text:
             reader = csv.reader(text, dialect=self.py_dialect)
             for _ in range(self.header_row):  # the header and the records above it
                 next(reader, None)
@@ -505,11 +509,12 @@ def detected_header_row(
     dialect: Any,
     row_filter: RowFilter | None = None,
     compression: str | None = None,
+    member: str | None = None,
 ) -> int:
     """The header row frictionless's Detector picks when the dialect names none: the first
     of its sample's records (blank ones included, comment rows not) whose width is near
     the average, so that comment lines and titles above a header are not taken for it."""
-    with open_text(path, encoding, compression) as text:
+    with open_text(path, encoding, compression, member) as text:
         records = [
             cells
             for _, cells in zip(range(SNIFF_LINES), csv.reader(text, dialect=dialect), strict=False)
@@ -526,12 +531,35 @@ def detected_header_row(
     return 1
 
 
-READ_COMPRESSED = ("gz", "bz2")
+READ_COMPRESSED = ("gz", "bz2", "zip")
 _ARROW_CODECS = {"gz": "gzip", "bz2": "bz2"}
 
 
-def open_bytes(path: Path, compression: str | None = None) -> Any:
-    """The file's bytes, decompressed when it is (as frictionless reads them)."""
+def zip_member(path: Path, innerpath: str | None = None) -> str:
+    """The file of a zip archive frictionless reads: `innerpath`, else the first."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError) as exc:  # frictionless reports it
+        raise Unsupported(f"the zip file cannot be read: {exc}") from exc
+    member = innerpath or (names[0] if names else None)
+    if not member or member.endswith("/") or member not in names:
+        raise Unsupported("no file to read in the zip archive")  # frictionless says why
+    return member
+
+
+def open_bytes(path: Path, compression: str | None = None, member: str | None = None) -> Any:
+    """The file's bytes, decompressed when it is (as frictionless reads them); of a zip
+    archive, those of its `member`."""
+    if compression == "zip":
+        import zipfile
+
+        archive = zipfile.ZipFile(path)
+        opened = archive.open(member)
+        archive.close()  # (the file stays open until its member is closed)
+        return opened
     if compression == "gz":
         import gzip
 
@@ -543,16 +571,20 @@ def open_bytes(path: Path, compression: str | None = None) -> Any:
     return open(path, "rb")
 
 
-def open_text(path: Path, encoding: str, compression: str | None = None) -> Any:
-    return io.TextIOWrapper(open_bytes(path, compression), encoding=encoding, newline="")
+def open_text(
+    path: Path, encoding: str, compression: str | None = None, member: str | None = None
+) -> Any:
+    raw = open_bytes(path, compression, member)
+    return io.TextIOWrapper(raw, encoding=encoding, newline="")
 
 
 def open_csv_source(path: Path, resource: dict, compression: str | None = None) -> CsvSource:
     """Check the file can be read as frictionless would, and read its header.
 
     `resource["format"]` is the one frictionless gives it (tsv: tab-separated)."""
+    member = zip_member(path, resource.get("innerpath")) if compression == "zip" else None
     try:
-        with open_bytes(path, compression) as raw:
+        with open_bytes(path, compression, member) as raw:
             buffer = raw.read(ENCODING_BUFFER)
     except (OSError, EOFError) as exc:  # a corrupt archive: frictionless reports it
         raise Unsupported(f"the {compression} file cannot be read: {exc}") from exc
@@ -580,7 +612,7 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
     if unknown:
         raise Unsupported(f"dialect options {sorted(unknown)}")
     try:
-        with open_text(path, encoding, compression) as text:
+        with open_text(path, encoding, compression, member) as text:
             sample = [line for _, line in zip(range(SNIFF_LINES), text, strict=False)]
     except UnicodeDecodeError as exc:  # frictionless reports the bytes it cannot read
         raise Unsupported(f"the file is not all {encoding}: {exc}") from exc
@@ -604,7 +636,7 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
     if not (descriptor.get("header") is not None or "headerRows" in descriptor):
         try:
             header_rows = [
-                detected_header_row(path, encoding, py_dialect, row_filter, compression)
+                detected_header_row(path, encoding, py_dialect, row_filter, compression, member)
             ]
         except UnicodeDecodeError as exc:  # (its records may go past the sample's lines)
             raise Unsupported(f"the file is not all {encoding}: {exc}") from exc
@@ -626,7 +658,8 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
     if not header_rows:
         width = len(records[0])
         return CsvSource(path, encoding, py_dialect, [], True, header_rows=[], width=width,
-                         row_filter=row_filter, compression=compression)  # fmt: skip
+                         row_filter=row_filter, compression=compression,
+                         member=member)  # fmt: skip
     label_records = [
         records[number - 1]
         for number in header_rows
@@ -641,7 +674,7 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
     )
     return CsvSource(path, encoding, py_dialect, labels, header_one_line, header_rows,
                      header_case, width=len(labels), row_filter=row_filter,
-                     compression=compression)  # fmt: skip
+                     compression=compression, member=member)  # fmt: skip
 
 
 def read_labels(records: list[list[str]], join: str) -> list[str]:
