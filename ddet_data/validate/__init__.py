@@ -31,7 +31,7 @@ FIELD_READ = {
     "delimiter",
 }  # fmt: skip
 DEFAULT_LIMIT_ERRORS = 1000
-COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zip")
+COMPRESSIONS = ("gz", "bz2", "xz", "zip")  # what frictionless tells from a path's suffix
 DATA_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx", ".xls", ".ods", ".jsonl", ".ndjson")
 # What frictionless 5 takes a descriptor file for (`settings.METADATA_TRAITS`, in its
 # order): by the end of its name first, then by its first property found.
@@ -163,12 +163,18 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
     return Target(package, path.parent, path, "resource")
 
 
+def path_format(path: str | Path) -> tuple[str, str | None]:
+    """(format, compression) as frictionless tells them from a path's suffixes:
+    "communes.csv.gz" gives ("csv", "gz"), "communes.csv" ("csv", None)."""
+    suffixes = [suffix[1:].lower() for suffix in Path(path).suffixes]
+    compression = suffixes.pop() if suffixes and suffixes[-1] in COMPRESSIONS else None
+    return (suffixes[-1] if suffixes else ""), compression
+
+
 def data_suffix(path: Path) -> str:
     """The suffix that tells a data file's format, before a compression's (".csv.gz")."""
-    suffixes = [suffix.lower() for suffix in path.suffixes]
-    if len(suffixes) > 1 and suffixes[-1] in COMPRESSED_SUFFIXES:
-        return suffixes[-2]
-    return path.suffix.lower()
+    fmt, _ = path_format(path)
+    return f".{fmt}" if fmt else ""
 
 
 def file_resource_name(path: Path) -> str:

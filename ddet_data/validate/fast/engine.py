@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 
 from ...errors import Unsupported
+from .. import path_format
 from .cells import FieldCheck, arrow_of
 from .findings import IntegrityPlan, RowFinding, row_errors
 from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
@@ -48,7 +49,6 @@ __all__ = ["Unsupported", "validate_file_fast", "validate_resource_fast"]
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema", "name",
                 "title", "description", "profile", "fieldsMatch"}  # fmt: skip
 SMALL_FILE = 1 << 20
-COMPRESSIONS = ("gz", "bz2", "xz", "zip")  # what frictionless tells from a path's suffix
 PARALLEL_ROWS = 20_000  # below this, handing columns to threads costs more than it saves
 _PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
 
@@ -279,15 +279,10 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
     where = resource.get("path")
     if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
         raise Unsupported("the data is not one local file")
-    # As frictionless: compression and format declared, else told by the path's suffixes
-    # ("communes.csv.gz": csv, gz).
-    suffixes = [suffix.lstrip(".").lower() for suffix in Path(where).suffixes]
-    compression = resource.get("compression") or next(
-        (suffix for suffix in suffixes[-1:] if suffix in COMPRESSIONS), None
-    )
-    if suffixes and suffixes[-1] in COMPRESSIONS:
-        suffixes.pop()
-    fmt = resource.get("format") or (suffixes[-1] if suffixes else "")
+    # As frictionless: compression and format declared, else told by the path's suffixes.
+    told_format, told_compression = path_format(where)
+    compression = resource.get("compression") or told_compression
+    fmt = resource.get("format") or told_format
     if fmt not in ("csv", "tsv", "parquet"):
         raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
     if compression and (compression not in READ_COMPRESSED or fmt == "parquet"):

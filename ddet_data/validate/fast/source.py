@@ -364,13 +364,16 @@ def detect_encoding(buffer: bytes) -> str:
             encoding = detected
     if encoding == "ascii":
         encoding = "utf-8"
-    encoding = codecs.lookup(encoding).name
-    # frictionless's Detector then names a codec that strips the BOM the buffer opens with.
+    return named_for_bom(codecs.lookup(encoding).name, buffer)
+
+
+def named_for_bom(encoding: str, buffer: bytes) -> str:
+    """frictionless's Detector names a codec that strips the BOM the buffer opens with."""
     if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif (encoding, buffer[:2]) in (("utf-16-le", codecs.BOM_UTF16_LE),
-                                    ("utf-16-be", codecs.BOM_UTF16_BE)):  # fmt: skip
-        encoding = "utf-16"
+        return "utf-8-sig"
+    if (encoding, buffer[:2]) in (("utf-16-le", codecs.BOM_UTF16_LE),
+                                  ("utf-16-be", codecs.BOM_UTF16_BE)):  # fmt: skip
+        return "utf-16"
     return encoding
 
 
@@ -591,19 +594,13 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
     try:
         if resource.get("encoding"):
             # What frictionless's Detector makes of a declared encoding: its codec's name.
-            encoding = codecs.lookup(resource["encoding"]).name
+            encoding = named_for_bom(codecs.lookup(resource["encoding"]).name, buffer)
         elif _plain_ascii(buffer):
-            encoding = "utf-8"  # what frictionless makes of chardet's "ascii"
+            encoding = "utf-8"  # what frictionless makes of chardet's "ascii" (no BOM)
         else:
             encoding = detect_encoding(buffer)
     except LookupError as exc:
         raise Unsupported(f"unknown encoding {resource.get('encoding')!r}") from exc
-    # frictionless's Detector then names a codec that strips the BOM the buffer opens with.
-    if encoding == "utf-8" and buffer.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif (encoding, buffer[:2]) in (("utf-16-le", codecs.BOM_UTF16_LE),
-                                    ("utf-16-be", codecs.BOM_UTF16_BE)):  # fmt: skip
-        encoding = "utf-16"
 
     descriptor = resource.get("dialect") or {}
     if not isinstance(descriptor, dict):
