@@ -541,10 +541,74 @@ def test_parquet_columns_proven_by_their_statistics_are_not_read(tmp_path):
     table_read = fast_engine._open_table(package["resources"][0], tmp_path)
     unread = [
         {p for p, column in enumerate(batch.typed) if column is None}
-        for batch in fast_engine._batches(table_read)
+        for batch in fast_engine._batches(table_read, [])
     ]
     assert len(unread) == 8 and unread[0] == {1, 2, 3, 4, 5, 6}
     assert 2 not in unread[1] and 4 not in unread[4] and 1 not in unread[6]
+
+
+def _unread_columns(resource: dict, basepath: Path, package: dict) -> list[set[int]]:
+    """Per batch, the positions of the columns the fast engine left unread."""
+    table = fast_engine._open_table(resource, basepath)
+    lookups = [
+        fast_engine._read_lookup(group, resource, table, basepath, package)
+        for group in table.foreign_keys
+    ]
+    return [
+        {p for p, column in enumerate(batch.typed) if column is None}
+        for batch in fast_engine._batches(table, lookups)
+    ]
+
+
+@pytest.mark.parametrize("gap", [False, True])
+def test_a_parquet_foreign_key_within_its_lookup_range_is_not_read(tmp_path, gap):
+    """A one-field integer foreign key whose lookup holds every integer between the row
+    group's min and max is proven by the statistics; a group beyond the range, with a
+    null, or a lookup with a gap is read, and its dangling values are found."""
+    region_ids = [i for i in range(1, 51) if not (gap and i == 25)]
+    regions = pa.table({"id": pa.array(region_ids, pa.int64()),
+                        "name": pa.array([f"r{i}" for i in region_ids])})  # fmt: skip
+    rng = random.Random(11)
+    region = [rng.randint(1, 50) for _ in range(1000)]
+    region = [24 if value == 25 else value for value in region]
+    region[450] = 60  # beyond the lookup: its group is read, one foreign-key error
+    region[820] = None  # a null: its group is read, and a null key is no error
+    if gap:
+        region[100] = 25  # the one value the lookup lacks
+    facts = pa.table({"id": pa.array(range(1, 1001), pa.int64()),
+                      "region_id": pa.array(region, pa.int64())})  # fmt: skip
+    schemas = {
+        "facts": {"fields": [{"name": "id", "type": "integer"},
+                             {"name": "region_id", "type": "integer"}],
+                  "primaryKey": ["id"],
+                  "foreignKeys": [{"fields": ["region_id"],
+                                   "reference": {"resource": "regions", "fields": ["id"]}}]},
+        "regions": {"fields": [{"name": "id", "type": "integer"},
+                               {"name": "name", "type": "string"}], "primaryKey": ["id"]},
+    }  # fmt: skip
+    for name, table in (("facts", facts), ("regions", regions)):
+        pq.write_table(table, tmp_path / f"{name}.parquet", row_group_size=200)
+        pa_csv.write_csv(table, str(tmp_path / f"{name}.csv"))
+
+    def package_as(fmt: str) -> dict:
+        return {"resources": [
+            {"name": name, "type": "table", "path": f"{name}.{fmt}", "format": fmt,
+             "schema": schemas[name]} for name in ("facts", "regions")
+        ]}  # fmt: skip
+
+    package, as_csv = package_as("parquet"), package_as("csv")
+    fast = validate_resource_fast(package["resources"][0], tmp_path, package, 1000)
+    slow = frictionless_task(as_csv, "facts", tmp_path, 1000)
+    assert fast["errors"] == slow["errors"]
+    assert [(e["type"], e["rowNumber"]) for e in fast["errors"]] == sorted(
+        [("foreign-key", 452)] + ([("foreign-key", 102)] if gap else []), key=lambda e: e[1]
+    )
+    unread = _unread_columns(package["resources"][0], tmp_path, package)
+    assert len(unread) == 5
+    if gap:
+        assert unread == [set()] * 5  # a lookup with a gap proves no range
+    else:
+        assert unread == [{1}, {1}, set(), {1}, set()]  # groups 3 and 5 are read
 
 
 def test_a_parquet_file_whose_every_column_is_proven_is_counted_all_the_same(tmp_path):

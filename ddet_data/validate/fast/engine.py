@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import math
 import os
 import sys
 import threading
@@ -146,7 +147,7 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
     known = len(header_errors)
     rows = 0
     stopped_early = False
-    for batch in _batches(table):
+    for batch in _batches(table, lookups):
         found = _check_batch(table, batch, lookups)
         findings.extend(found)
         known += sum(finding.count_known() for finding in found)
@@ -356,7 +357,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                     ("type" if kind == "type" else "constraint", note, source)
                     for kind, note in notes.items()
                 ]
-        if check.position in table.key_positions:
+        if check.position in table.key_positions and not _unread(batch, check.position):
             keys[check.position] = _key_values(check, batch, typed, sure, missing, targets)
 
     for index, cells in batch.ragged.items():
@@ -399,6 +400,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
             note = f"the same as in the row at position {int(prev)}"
             finding(int(present[spot])).primary_key = note
     for group_index, (group, lookup) in enumerate(zip(table.foreign_keys, lookups, strict=True)):
+        if any(p not in keys for p in group["positions"]):
+            continue  # left unread: its lookup holds every value its statistics allow
         parts = [keys[p] for p in group["positions"]]
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         present = np.flatnonzero(~all_null)
@@ -438,28 +441,56 @@ def _column_verdicts(table: _Table, batch: Batch) -> list[tuple]:
     return list(_column_pool().map(lambda check: _column_verdict(check, batch), table.checks))
 
 
-def _batches(table: _Table) -> Any:
+def _batches(table: _Table, lookups: list) -> Any:
     if not isinstance(table.source, ParquetSource):
         return table.source.batches()
     checks, kinds = table.checks, table.source.types
     if table.source.labels != [check.name for check in checks]:
         return table.source.batches()  # columns and fields differ: every column is read
+    # Unique and primary-key values are needed; a foreign key of one integer field is
+    # not when its lookup holds every integer between the column's min and max.
+    needed = set(table.plan.unique_fields) | set(table.plan.primary_key_fields)
+    ranges = {}  # position -> the lookup of the one-field foreign key it alone is in
+    for group, lookup in zip(table.foreign_keys, lookups, strict=True):
+        for position in group["positions"]:
+            if len(group["positions"]) > 1 or position in ranges or position in needed:
+                needed.add(position)
+            elif isinstance(lookup, IntKeyLookup):
+                ranges[position] = lookup
+            else:
+                needed.add(position)
+    ranges = {position: lookup for position, lookup in ranges.items() if position not in needed}
 
     def proven(stats: list[Any]) -> set[int]:
-        """The columns a row group's statistics prove valid: not keys, whose values
-        are needed, and each present in every row (so no row is blank either)."""
-        return {
-            check.position
-            for check in checks
-            if check.position not in table.key_positions
-            and check.proven_by_statistics(kinds[check.position], stats[check.position])
-        }
+        """The columns a row group's statistics prove valid and present in every row
+        (so no row is blank either), and whose values no key check needs."""
+        found = set()
+        for check in checks:
+            position, column_stats = check.position, stats[check.position]
+            if position in needed or not check.proven_by_statistics(kinds[position], column_stats):
+                continue
+            lookup = ranges.get(position)
+            if lookup is None or lookup.covers(*_int_range(column_stats)):
+                found.add(position)
+        return found
 
     return table.source.batches(proven)
 
 
+def _int_range(stats: Any) -> tuple[float, float]:
+    """A column's (min, max) from its statistics, or a range no lookup covers."""
+    if stats is not None and stats.has_min_max and isinstance(stats.min, int):
+        return stats.min, stats.max
+    return math.inf, -math.inf
+
+
+def _unread(batch: Batch, position: int) -> bool:
+    """A Parquet column its row group's statistics proved: not read."""
+    return batch.typed is not None and batch.typed[position] is None
+
+
 def _column_verdict(check: FieldCheck, batch: Batch) -> tuple:
-    if batch.typed is not None and batch.typed[check.position] is None:
+    if _unread(batch, check.position):
         # Proven by its row group's statistics: every cell present and valid.
         rows = batch.num_rows
         return np.zeros(rows, bool), np.ones(rows, bool), np.empty(0, np.int64), [], None

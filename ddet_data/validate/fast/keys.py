@@ -197,6 +197,11 @@ class IntKeys:
         if len(values) == 0:
             return np.empty(0, np.int64), np.empty(0, np.int64)
         floor = np.iinfo(np.int64).min if self._top is None else self._top
+        if int(values[0]) > floor and (len(values) == 1 or (values[1:] > values[:-1]).all()):
+            # Every key above the one before (an `id` column): one comparison a row.
+            self._top = int(values[-1])
+            self._append(values, rows)
+            return np.empty(0, np.int64), np.empty(0, np.int64)
         before = np.empty(len(values), dtype=np.int64)
         before[0] = floor
         if len(values) > 1:
@@ -264,6 +269,7 @@ class IntKeyLookup:
         self._low = 0
         self._bitmap: np.ndarray | None = None
         self._sorted: np.ndarray | None = None
+        self._full = False  # every integer from the lowest key to the highest is a key
 
     def add(self, values: np.ndarray) -> None:
         self._chunks.append(_unique(values.astype(np.int64, copy=False)))
@@ -275,11 +281,19 @@ class IntKeyLookup:
             self._low = int(keys[0])
             self._bitmap = np.zeros(int(keys[-1]) - self._low + 1, dtype=bool)
             self._bitmap[keys - self._low] = True
+            self._full = len(keys) == len(self._bitmap)
         else:
             self._sorted = keys
 
+    def covers(self, low: int, high: int) -> bool:
+        """Whether every integer from `low` to `high` is a key (an `id` column numbered
+        from 1 to N is): any value between them is then found without looking."""
+        return self._full and low >= self._low and high < self._low + len(self._bitmap)
+
     def contains(self, values: np.ndarray) -> np.ndarray:
         values = values.astype(np.int64, copy=False)
+        if self._full and len(values) and self.covers(int(values.min()), int(values.max())):
+            return np.ones(len(values), dtype=bool)
         if self._bitmap is not None:
             offsets = values - self._low
             if not len(offsets) or (offsets.min() >= 0 and offsets.max() < len(self._bitmap)):
