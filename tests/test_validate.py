@@ -227,3 +227,17 @@ def test_an_archive_frictionless_stops_on_gives_one_line_and_exit_1(tmp_path, na
     result = CliRunner().invoke(cli, ["validate", str(tmp_path / name)])
     assert result.exit_code == 1
     assert "frictionless stops on it" in result.output and "Traceback" not in result.output
+
+
+def test_the_summary_line_counts_in_the_singular_and_the_plural(tmp_path):
+    from ddet_data.validate.report import render_text
+
+    (tmp_path / "data.csv").write_text("id,n\n1,2\n2,x\n3,y\n", encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": "id", "type": "integer"},
+                                             {"name": "n", "type": "integer"}]}))  # fmt: skip
+    invalid = validate_paths([tmp_path / "data.csv"], schema=schema)
+    assert render_text(invalid).splitlines()[-1] == "INVALID: 1 resource checked, 2 errors"
+    (tmp_path / "data.csv").write_text("id,n\n1,2\n2,x\n", encoding="utf-8")
+    one = validate_paths([tmp_path / "data.csv"], schema=schema)
+    assert render_text(one).splitlines()[-1] == "INVALID: 1 resource checked, 1 error"

@@ -125,5 +125,10 @@ def render_text(report: dict) -> str:
         lines.append(f"note: {warning}")
     tasks = report["tasks"]
     status = "valid" if report["valid"] else "INVALID"
-    lines.append(f"{status}: {len(tasks)} resources checked, {len(rows)} errors")
+    lines.append(f"{status}: {_counted(len(tasks), 'resource')} checked, "
+                 f"{_counted(len(rows), 'error')}")  # fmt: skip
     return "\n".join(lines)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
