@@ -26,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ddet_data.errors import Unsupported
+from ddet_data.validate import validate_paths
 from ddet_data.validate.fast import engine as fast_engine
 from ddet_data.validate.fast.engine import validate_resource_fast
 from ddet_data.validate.fast.source import open_parquet_source
@@ -647,3 +648,57 @@ def test_a_tsv_path_without_a_format_is_read_with_tabs(tmp_path):
         {"name": "x,y", "type": "string"}, {"name": "z", "type": "integer"}]}}]}  # fmt: skip
     fast = assert_same(package, "t", tmp_path)
     assert fast["labels"] == ["x,y", "z"] and fast["valid"]
+
+
+@pytest.mark.parametrize(
+    ("cells", "unsupported"),
+    [
+        # frictionless compares Decimals: "1" and "1.0000000000000001" differ, "2" and
+        # "2.0" do not; doubles of at most 15 digits tell the same apart
+        (["1", "0.5", "2", "2.0", "1e3", "1000", "-0", "0"], None),
+        (["1", "1.0000000000000001", "0.1", "0.10000000000000001", "2", "2.0"], "15 digits"),
+    ],
+)
+def test_number_keys_repeat_as_their_decimals_do(tmp_path, cells, unsupported):
+    (tmp_path / "data.csv").write_text("n\n" + "\n".join(cells) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "n", "type": "number", "constraints": {"unique": True}}]}
+    package = package_of(tmp_path / "data.csv", schema, "data")
+    if unsupported is None:
+        fast = assert_same(package, "data", tmp_path)
+        assert [e["rowNumber"] for e in fast["errors"]] == [5, 7, 9]
+        return
+    with pytest.raises(Unsupported, match=unsupported):
+        validate_resource_fast(package["resources"][0], tmp_path, package)
+    # and the command gives frictionless's findings, saying why
+    report = validate_paths([tmp_path / "data.csv"], schema=_schema_file(tmp_path, schema))
+    slow = frictionless_task(package, "data", tmp_path, 1000)
+    assert report["tasks"][0]["errors"] == slow["errors"]
+    assert [e["rowNumber"] for e in slow["errors"]] == [7]
+    assert any(unsupported in warning for warning in report["warnings"])
+
+
+def _schema_file(folder: Path, schema: dict) -> Path:
+    path = folder / "schema.json"
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    return path
+
+
+def test_integer_keys_beyond_64_bits_are_left_to_frictionless(tmp_path):
+    (tmp_path / "data.csv").write_text("id\n20\n12345678901234567890\n20\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer", "constraints": {"unique": True}}]}
+    package = package_of(tmp_path / "data.csv", schema, "data")
+    with pytest.raises(Unsupported, match="beyond 64 bits"):
+        validate_resource_fast(package["resources"][0], tmp_path, package)
+    report = validate_paths([tmp_path / "data.csv"], schema=_schema_file(tmp_path, schema))
+    slow = frictionless_task(package, "data", tmp_path, 1000)
+    assert report["tasks"][0]["errors"] == slow["errors"]
+
+
+def test_parquet_integers_as_number_keys_beyond_2_53_are_left_to_frictionless(tmp_path):
+    values = [2**53, 2**53 + 1, 5]  # the same double, two numbers
+    pq.write_table(pa.table({"n": pa.array(values, pa.int64())}), tmp_path / "data.parquet")
+    schema = {"fields": [{"name": "n", "type": "number", "constraints": {"unique": True}}]}
+    resource = {"name": "data", "type": "table", "path": "data.parquet", "format": "parquet",
+                "schema": schema}  # fmt: skip
+    with pytest.raises(Unsupported, match="15 digits"):  # read as text, then
+        validate_resource_fast(resource, tmp_path, {"resources": [resource]})

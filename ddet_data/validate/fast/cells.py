@@ -23,6 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ...errors import Unsupported
 from .schema import FieldSpec
 
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
@@ -325,6 +326,8 @@ class FieldCheck:
             plain = self._plain_number() and self.field.bare_number
             if not plain or not _only(constraints, {"required", "unique"} | bounded):
                 return None
+            if _small_integers(typed.type) and not _held_by_doubles(typed):
+                return None  # checked as text
         elif kind == "boolean" and pa.types.is_boolean(typed.type):
             plain = "true" in self.field.true_values and "false" in self.field.false_values
             if not plain or not _only(constraints, {"required", "unique"}):
@@ -515,6 +518,7 @@ class FieldCheck:
                 nulls[index] = target is None
             return column, nulls
         if kind == "float":
+            _floats_hold_exactly(column, valid_sure, targets)
             text = pc.if_else(arrow_of(valid_sure), column.fill_null("0"), "0")
             values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
         else:
@@ -804,6 +808,27 @@ def _date_days(value: Any) -> int:
     return value.toordinal() - _EPOCH
 
 
+def _held_by_doubles(integers: pa.Array) -> bool:
+    """Whether a double holds each integer exactly: every one up to 2^53 does."""
+    if len(integers) == integers.null_count:
+        return True
+    low, high = pc.min_max(integers).values()
+    return max(-low.as_py(), high.as_py()) <= 2**53
+
+
+def _floats_hold_exactly(column: pa.Array, valid_sure: np.ndarray, targets: dict) -> None:
+    """Number keys are compared as doubles; frictionless compares Decimals, which tell
+    "1" from "1.0000000000000001". A double tells apart any two numbers of at most 15
+    significant digits: a key with more is left to frictionless."""
+    long = pc.greater(pc.binary_length(column.fill_null("")), 15).to_numpy(zero_copy_only=False)
+    cells = column.take(arrow_of(np.flatnonzero(long & valid_sure))).to_pylist()
+    cells += [str(target) for target in targets.values() if isinstance(target, Decimal)]
+    for cell in cells:
+        mantissa = re.split("[eE]", cell)[0]  # (group characters and signs are no digits)
+        if len(re.sub("[^0-9]", "", mantissa).lstrip("0")) > 15:
+            raise Unsupported(f"a number key of more than 15 digits ({cell})")
+
+
 def with_targets(
     values: np.ndarray, nulls: np.ndarray, targets: dict[int, Any]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -812,7 +837,10 @@ def with_targets(
         if target is None:
             continue
         nulls[index] = False
-        values[index] = _to_key(target)
+        try:
+            values[index] = _to_key(target)
+        except OverflowError:  # a valid integer beyond 64 bits: frictionless's ints have none
+            raise Unsupported(f"a key value beyond 64 bits ({target})") from None
     return values, nulls
 
 
