@@ -702,3 +702,19 @@ def test_parquet_integers_as_number_keys_beyond_2_53_are_left_to_frictionless(tm
                 "schema": schema}  # fmt: skip
     with pytest.raises(Unsupported, match="15 digits"):  # read as text, then
         validate_resource_fast(resource, tmp_path, {"resources": [resource]})
+
+
+def test_a_null_alone_on_its_parquet_row_is_a_blank_row_of_no_cells(tmp_path):
+    """pyarrow's writer puts it as an empty line (frictionless: no cells); an empty text
+    is written "" (one empty cell)."""
+    table = pa.table({"c": pa.array(["open", None, "", "closed", None])})
+    pq.write_table(table, tmp_path / "data.parquet")
+    pa_csv.write_csv(table, str(tmp_path / "data.csv"))
+    schema = {"fields": [{"name": "c", "type": "string"}]}
+    resource = {"name": "data", "type": "table", "path": "data.parquet", "format": "parquet",
+                "schema": schema}  # fmt: skip
+    fast = validate_resource_fast(resource, tmp_path, {"resources": [resource]})
+    as_csv = {"resources": [{**resource, "path": "data.csv", "format": "csv"}]}
+    slow = frictionless_task(as_csv, "data", tmp_path, 1000)
+    assert fast["errors"] == slow["errors"]
+    assert [(e["rowNumber"], e["cells"]) for e in fast["errors"]] == [(3, []), (4, [""]), (6, [])]

@@ -551,6 +551,13 @@ def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
     for row, finding in enumerate(found):
         cells = batch.ragged.get(finding.index - batch.start)
         finding.cells = list(cells) if cells is not None else [column[row] for column in columns]
+    if batch.typed is not None and len(batch.typed) == 1 and batch.typed[0] is not None:
+        # pyarrow's writer puts a null alone on its row as an empty line, which
+        # frictionless reads as a row of no cells (an empty text is written "").
+        nulls = batch.typed[0].is_null().to_numpy(zero_copy_only=False)[positions]
+        for finding, null in zip(found, nulls, strict=True):
+            if null:
+                finding.cells = []
 
 
 def _take(values: np.ndarray | pa.Array, positions: np.ndarray) -> np.ndarray | pa.Array:
