@@ -17,7 +17,9 @@ and peak memory, then every ratio the issue sets a target for, each measured sid
 side in the same run: the tiny package against importing pyarrow, frictionless against
 ddet-data at each size, ddet-data against the bare typed parse, a CSV given with
 --schema against the same CSV in the package, CSV against Parquet (valid and 1% in
-error, with the same findings). The load average is printed before and after: this
+error, with the same findings). ddet-data runs with `--json`, frictionless's report
+with the files' md5 and sha256, and beside it with its text report, for which no hash
+is computed (none is shown). The load average is printed before and after: this
 machine is shared.
 
 Last comes the peak memory of ddet-data on a ~1 GB CSV (a few minutes to generate the
@@ -46,6 +48,7 @@ OUT = ROOT / "bench" / "out"
 BIN = Path(sys.executable).parent
 REGIONS = 1000
 PACKAGE = "ddet-data validate PACKAGE (CSV)"
+TEXT = "ddet-data validate PACKAGE (CSV), text"
 SINGLE = "ddet-data validate facts.csv --schema S"
 PARQUET = "ddet-data validate PACKAGE (Parquet)"
 FRICTIONLESS = "frictionless validate PACKAGE (CSV)"
@@ -288,6 +291,9 @@ def commands(folder: Path, limit_errors: int) -> dict[str, list[str]]:
     validate = [ddet, "validate", "--json", "--limit-errors", str(limit_errors)]
     return {
         PACKAGE: [*validate, str(folder / "datapackage.json")],
+        # The text report shows no md5 or sha256: they are not computed for it
+        TEXT: [ddet, "validate", "--limit-errors", str(limit_errors),
+               str(folder / "datapackage.json")],
         SINGLE: [*validate, str(facts), "--schema", str(facts_schema)],
         PARQUET: [*validate, str(folder / "datapackage-parquet.json")],
         PARSE: [python, "-c", typed_parse(facts, FACTS_SCHEMA)],
@@ -371,6 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     ddet_validate = [str(BIN / "ddet-data"), "validate", "--json"]
     other = bench("another shape: 1,000,000 rows of 10 columns, quoted text, datetimes", {
         PACKAGE: [*ddet_validate, str(other_csv)],
+        TEXT: [str(BIN / "ddet-data"), "validate", str(other_csv)],
         PARQUET: [*ddet_validate, str(other_parquet)],
         PARSE: [str(BIN / "python"), "-c", typed_parse(other_csv.parent / "communes.csv",
                                                        OTHER_SCHEMA)],
@@ -394,12 +401,16 @@ def main(argv: list[str] | None = None) -> int:
                   times[FRICTIONLESS] / times[PACKAGE], target)  # fmt: skip
         ratio(f"{rows:,} rows: ddet-data (package) / bare typed parse",
               times[PACKAGE] / times[PARSE], "<= 2x")  # fmt: skip
+        ratio(f"{rows:,} rows: ddet-data (package, text report) / bare typed parse",
+              times[TEXT] / times[PARSE], "<= 2x")  # fmt: skip
         ratio(f"{rows:,} rows: CSV with --schema / CSV in the package",
               times[SINGLE] / times[PACKAGE], "~1x")  # fmt: skip
         ratio(f"{rows:,} rows: CSV package / Parquet package",
               times[PACKAGE] / times[PARQUET], ">= 2x")  # fmt: skip
     ratio("another shape: ddet-data (CSV) / bare typed parse", other[PACKAGE] / other[PARSE],
           "<= 2x")  # fmt: skip
+    ratio("another shape: ddet-data (CSV, text report) / bare typed parse",
+          other[TEXT] / other[PARSE], "<= 2x")  # fmt: skip
     ratio("another shape: CSV / Parquet", other[PACKAGE] / other[PARQUET], ">= 2x")
     ratio("1% errors: CSV package / Parquet package", errors[PACKAGE] / errors[PARQUET], ">= 2x")
     print(f"  1% errors: the same findings from CSV and Parquet: {same}")

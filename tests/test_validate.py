@@ -241,3 +241,24 @@ def test_the_summary_line_counts_in_the_singular_and_the_plural(tmp_path):
     (tmp_path / "data.csv").write_text("id,n\n1,2\n2,x\n", encoding="utf-8")
     one = validate_paths([tmp_path / "data.csv"], schema=schema)
     assert render_text(one).splitlines()[-1] == "INVALID: 1 resource checked, 1 error"
+
+
+def test_text_reports_skip_the_hashes_they_do_not_show_but_check_a_declared_one(tmp_path):
+    (tmp_path / "data.csv").write_text("id\n1\n2\n", encoding="utf-8")
+    schema = {"fields": [{"name": "id", "type": "integer"}]}
+    resource = {"name": "data", "type": "table", "path": "data.csv", "format": "csv",
+                "schema": schema}  # fmt: skip
+    package = tmp_path / "datapackage.json"
+    package.write_text(json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8")
+    full = validate_paths([package])["tasks"][0]["stats"]
+    lean = validate_paths([package], hashes=False)["tasks"][0]["stats"]
+    assert len(full["md5"]) == 32 and len(full["sha256"]) == 64
+    assert "md5" not in lean and "sha256" not in lean and lean["bytes"] == full["bytes"] == 7
+    # a declared hash is checked all the same, in the text the command prints
+    wrong = {**resource, "hash": "sha256:" + "0" * 64}
+    package.write_text(json.dumps({"name": "p", "resources": [wrong]}), encoding="utf-8")
+    lean = validate_paths([package], hashes=False)["tasks"][0]
+    assert [e["type"] for e in lean["errors"]] == ["hash-count"]
+    assert lean["stats"]["sha256"] == full["sha256"]
+    result = CliRunner().invoke(cli, ["validate", str(package)])
+    assert result.exit_code == 3 and "hash-count" in result.output

@@ -191,6 +191,7 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
             limit_errors=limit_errors,
             sources_root=sources_root,
             on_resource=lambda name, index, total: progress("resources", index, total),
+            hashes=as_json,  # the text and its annotations show no md5 or sha256
         )
     if output_format(ctx) == "github" and not as_json:  # JSON is for programs: left whole
         from .annotations import report_annotations

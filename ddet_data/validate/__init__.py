@@ -249,9 +249,10 @@ def single_resource_task(target: Target, limit_errors: int) -> dict:
 
 
 def validate_resource(
-    resource: dict, target: Target, engine: str, limit_errors: int, progress
+    resource: dict, target: Target, engine: str, limit_errors: int, progress, hashes: bool = True
 ) -> tuple[dict, str | None]:
-    """One task, and a note when the fast engine had to hand over to frictionless."""
+    """One task, and a note when the fast engine had to hand over to frictionless.
+    `hashes` False: the file's md5 and sha256 are left out where none is declared."""
     # Imported where used: a fast run should not pay for importing frictionless's engine.
     if engine != "frictionless" and resource.get("type", "table") == "table":
         from ..errors import Unsupported
@@ -274,6 +275,7 @@ def validate_resource(
                 bare_package,
                 limit_errors=limit_errors,
                 progress=progress,
+                hashes=hashes,
             )
             return task, None
         except Unsupported as reason:
@@ -330,7 +332,14 @@ def frictionless_task(resource: dict, target: Target, limit_errors: int) -> dict
 
 
 def validate_target(
-    target: Target, engine: str, limit_errors: int, on_resource, progress, counted: int, total: int
+    target: Target,
+    engine: str,
+    limit_errors: int,
+    on_resource,
+    progress,
+    counted: int,
+    total: int,
+    hashes: bool = True,
 ) -> tuple[list[dict], list[str], list[dict]]:
     """(tasks, notes, report-level errors) of one target."""
     if target.source is not None and (
@@ -352,7 +361,7 @@ def validate_target(
     for resource in target.package["resources"]:
         if on_resource:
             on_resource(resource["name"], counted + len(tasks) + 1, total)
-        task, note = validate_resource(resource, target, engine, limit_errors, progress)
+        task, note = validate_resource(resource, target, engine, limit_errors, progress, hashes)
         place, where = task.get("place") or "", resource.get("path")
         if target.kind == "file" and (place == where or place.startswith(f"{where} -> ")):
             # The path as given, as frictionless shows it (and the file read in a zip)
@@ -378,8 +387,12 @@ def validate_targets(
     sources_root: Path | None = None,
     on_resource: Callable[[str, int, int], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    hashes: bool = True,
 ) -> dict:
-    """Validate every resource of every target, then run the project's checks across them."""
+    """Validate every resource of every target, then run the project's checks across them.
+
+    `hashes` False spares the md5 and sha256 of each CSV file (a fifth of a large run),
+    for a caller that shows no report stats: a declared hash is still checked."""
     from .checks import read_tables, run_checks
 
     if engine not in ENGINES:
@@ -390,7 +403,7 @@ def validate_targets(
     total = sum(len(target.package.get("resources", [])) for target in targets)
     for target in targets:
         found, said, top = validate_target(
-            target, engine, limit_errors, on_resource, progress, len(tasks), total
+            target, engine, limit_errors, on_resource, progress, len(tasks), total, hashes
         )
         tasks += found
         notes += said

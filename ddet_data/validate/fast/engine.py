@@ -60,13 +60,18 @@ def validate_resource_fast(
     package: dict | None = None,
     limit_errors: int = 1000,
     progress: Callable[[int], None] | None = None,
+    hashes: bool = True,
 ) -> dict:
-    """One task of frictionless's report for a CSV or Parquet `resource`, or `Unsupported`."""
+    """One task of frictionless's report for a CSV or Parquet `resource`, or `Unsupported`.
+
+    `hashes` False: no md5 or sha256 in the task's stats, unless the resource declares
+    a hash to check."""
     skip_pandas_probe()
+    basepath = Path(basepath)
     try:
-        return _validate(resource, Path(basepath), package, limit_errors, progress, exact=False)
+        return _validate(resource, basepath, package, limit_errors, progress, False, hashes)
     except NeedsExactReader:
-        return _validate(resource, Path(basepath), package, limit_errors, progress, exact=True)
+        return _validate(resource, basepath, package, limit_errors, progress, True, hashes)
 
 
 def validate_file_fast(resource: dict, basepath: str | Path) -> dict:
@@ -121,7 +126,9 @@ class _HidePandas:
             raise ImportError("pandas hidden from pyarrow's first probe")
 
 
-def _validate(resource, basepath, package, limit_errors, progress, exact: bool) -> dict:
+def _validate(
+    resource, basepath, package, limit_errors, progress, exact: bool, hashes: bool
+) -> dict:
     started = time.perf_counter()
     table = _open_table(resource, Path(basepath))
     table.source.exact = exact
@@ -133,8 +140,10 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
             raise Unsupported(f"foreign key to a missing resource {other!r}")
     # frictionless reads a Parquet file by its path, not through its byte stream: it
     # reports no size or hash of one (and checks no declared hash against it).
-    hasher = None if isinstance(table.source, ParquetSource) else _FileHasher(table.source.path)
-    if hasher is not None and hasher.path.stat().st_size > SMALL_FILE:
+    hasher = None
+    if not isinstance(table.source, ParquetSource):
+        hasher = _FileHasher(table.source.path, digests=hashes or bool(resource.get("hash")))
+    if hasher is not None and hasher.digests and hasher.path.stat().st_size > SMALL_FILE:
         hasher.start()  # on another core, while the batches are read
     elif hasher is not None:
         hasher.run()  # starting a thread costs more than hashing a small file
@@ -187,8 +196,10 @@ def _validate(resource, basepath, package, limit_errors, progress, exact: bool) 
         "warnings": len(warnings),
         "seconds": round(time.perf_counter() - started, 3),
     }
+    if hasher is not None and hasher.digests:
+        stats.update(md5=hasher.md5, sha256=hasher.sha256)
     if hasher is not None:
-        stats.update(md5=hasher.md5, sha256=hasher.sha256, bytes=hasher.bytes)
+        stats["bytes"] = hasher.bytes
     if fields:
         stats["fields"] = fields
     if rows:
@@ -642,16 +653,21 @@ def _declared_stats_errors(
 
 
 class _FileHasher(threading.Thread):
-    """md5, sha256 and size of the file, as frictionless reports them, on another core."""
+    """md5, sha256 and size of the file, as frictionless reports them, on another core
+    (`digests` False: the size alone, the file's as frictionless counts what it reads)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, digests: bool = True):
         super().__init__(daemon=True)
         self.path = path
+        self.digests = digests
         self.md5 = ""
         self.sha256 = ""
         self.bytes = 0
 
     def run(self) -> None:
+        if not self.digests:
+            self.bytes = self.path.stat().st_size
+            return
         import hashlib  # (a Parquet file is not hashed: not imported for one)
 
         md5, sha256, size = hashlib.md5(), hashlib.sha256(), 0
