@@ -718,3 +718,31 @@ def test_a_null_alone_on_its_parquet_row_is_a_blank_row_of_no_cells(tmp_path):
     slow = frictionless_task(as_csv, "data", tmp_path, 1000)
     assert fast["errors"] == slow["errors"]
     assert [(e["rowNumber"], e["cells"]) for e in fast["errors"]] == [(3, []), (4, [""]), (6, [])]
+
+
+def test_parquet_float32_and_bounds_beyond_64_bits_give_the_csv_findings(tmp_path):
+    """A float32's text ("0.1") is not the double it widens to (0.10000000149...), and a
+    bound of 2^63 fits no int64: both are judged from the text, as frictionless does."""
+    table = pa.table({
+        "x": pa.array([0.1, 0.2, 1.5, 0.3], pa.float32()),
+        "u": pa.array([1, 2**63 + 5, 3, 4], pa.uint64()),
+        "i8": pa.array([1, -2, 3, 4], pa.int8()),
+    })  # fmt: skip
+    pq.write_table(table, tmp_path / "data.parquet")
+    pa_csv.write_csv(table, str(tmp_path / "data.csv"))
+    schema = {"fields": [
+        {"name": "x", "type": "number",
+         "constraints": {"minimum": 0.1000000001, "maximum": 0.30000000001}},
+        {"name": "u", "type": "integer", "constraints": {"maximum": 2**63}},
+        {"name": "i8", "type": "integer", "constraints": {"minimum": 0}},
+    ]}  # fmt: skip
+    as_csv = {"resources": [{"name": "data", "type": "table", "path": "data.csv",
+                             "format": "csv", "schema": schema}]}  # fmt: skip
+    slow = frictionless_task(as_csv, "data", tmp_path, 1000)
+    assert [(e["rowNumber"], e["fieldName"]) for e in slow["errors"]] == [
+        (2, "x"), (3, "u"), (3, "i8"), (4, "x")
+    ]
+    for fmt in ("csv", "parquet"):
+        resource = {**as_csv["resources"][0], "path": f"data.{fmt}", "format": fmt}
+        fast = validate_resource_fast(resource, tmp_path, {"resources": [resource]})
+        assert fast["errors"] == slow["errors"]

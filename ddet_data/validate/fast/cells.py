@@ -297,7 +297,11 @@ class FieldCheck:
             bound = convert(bound)
             if strict_equal:
                 compare = pc.greater if compare in (pc.greater_equal, pc.greater) else pc.less
-            check = compare(values, pa.scalar(bound, values.type))
+            try:
+                scalar = pa.scalar(bound, values.type)
+            except (OverflowError, pa.ArrowInvalid):
+                return False  # a bound beyond the values' type (2^63): the reader decides
+            check = compare(values, scalar)
             ok = check if ok is True else pc.and_(ok, check)
         return ok
 
@@ -318,11 +322,10 @@ class FieldCheck:
                 return None
             if not _only(constraints, {"required", "unique"} | bounded):
                 return None
-        elif kind == "number" and (
-            pa.types.is_floating(typed.type) or _small_integers(typed.type)
-        ):
+        elif kind == "number" and (typed.type == pa.float64() or _small_integers(typed.type)):
             # pyarrow writes a double as its shortest round-trip text, which Decimal
-            # reads as the same number: the float's value stands for the cell's.
+            # reads as the same number: the float's value stands for the cell's. (Not a
+            # float32's: its text "0.1" is not the double 0.10000000149 it widens to.)
             plain = self._plain_number() and self.field.bare_number
             if not plain or not _only(constraints, {"required", "unique"} | bounded):
                 return None
