@@ -158,9 +158,11 @@ def test_error_limit_truncates_as_frictionless(tmp_path, limit):
 
 FIELD_TYPES = {
     "integer": st.sampled_from(
-        ["1", "-2", "03", "1.0", " 4", "x", "", "99999", "+5", "0x1F", "0X1f", "1_0"]
+        ["1", "-2", "03", "1.0", " 4", "x", "", "99999", "+5", "0x1F", "0X1f", "1_0",
+         "12345678901234567890"]  # fmt: skip
     ),
-    "number": st.sampled_from(["1.5", "-0.25", "1e3", "nan", "", "abc", "10", "1,5", "0"]),
+    "number": st.sampled_from(["1.5", "-0.25", "1e3", "nan", "", "abc", "10", "1,5", "0",
+                               "10.0", "-0", "1.0000000000000001", "1000"]),  # fmt: skip
     "string": st.sampled_from(["a", "bb", "", "ccc", "Éé", "a\nb", "AB-12"]),
     "boolean": st.sampled_from(["true", "false", "True", "0", "yes", ""]),
     "date": st.sampled_from(["2020-01-01", "2020-02-30", "2020-1-1", "", "0000-01-01"]),
