@@ -262,3 +262,15 @@ def test_text_reports_skip_the_hashes_they_do_not_show_but_check_a_declared_one(
     assert lean["stats"]["sha256"] == full["sha256"]
     result = CliRunner().invoke(cli, ["validate", str(package)])
     assert result.exit_code == 3 and "hash-count" in result.output
+
+
+def test_a_resource_name_that_is_no_text_gives_frictionless_error_not_a_traceback(tmp_path):
+    (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
+    resource = {"name": ["id"], "path": "data.csv",
+                "schema": {"fields": [{"name": "id", "type": "integer"}]}}  # fmt: skip
+    package = tmp_path / "datapackage.json"
+    package.write_text(json.dumps({"name": "p", "resources": [resource]}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--json", str(package)])
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.output)
+    assert [e["type"] for e in report["errors"]] == ["resource-error"]

@@ -70,7 +70,9 @@ def certainly_valid_package(package: dict) -> bool:
     if not isinstance(resources, list) or not resources:
         return False
     names = [resource.get("name") for resource in resources if isinstance(resource, dict)]
-    if len(names) != len(resources) or len(set(names)) != len(names):
+    if len(names) != len(resources) or not all(isinstance(name, str) for name in names):
+        return False
+    if len(set(names)) != len(names):
         return False
     return all(certainly_valid_resource(resource) for resource in resources)
 
