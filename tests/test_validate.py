@@ -274,3 +274,12 @@ def test_a_resource_name_that_is_no_text_gives_frictionless_error_not_a_tracebac
     assert result.exit_code == 3, result.output
     report = json.loads(result.output)
     assert [e["type"] for e in report["errors"]] == ["resource-error"]
+
+
+@pytest.mark.parametrize("resources", [0, None, "data.csv"])
+def test_resources_that_are_no_list_give_frictionless_error_not_a_traceback(tmp_path, resources):
+    package = tmp_path / "datapackage.json"
+    package.write_text(json.dumps({"name": "opsn", "resources": resources}), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", "--json", str(package)])
+    assert result.exit_code == 3, result.output
+    assert [e["type"] for e in json.loads(result.output)["errors"]] == ["package-error"]

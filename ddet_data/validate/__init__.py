@@ -79,10 +79,16 @@ class Target:
     project: bool = False
 
 
+def resources_of(package: dict) -> list:
+    """A package's resources, none when its descriptor holds no list of them."""
+    resources = package.get("resources")
+    return resources if isinstance(resources, list) else []
+
+
 def resolve_descriptors(package: dict, basepath: Path) -> dict:
     """Schemas and dialects given as paths, read; one that cannot be read (a remote one,
     say) is left for frictionless to read or report."""
-    for resource in package.get("resources", []):
+    for resource in resources_of(package):
         for key in ("schema", "dialect"):
             if isinstance(resource, dict) and isinstance(resource.get(key), str):
                 try:
@@ -400,7 +406,7 @@ def validate_targets(
     tasks, notes, errors, tables = [], [], [], {}
     task_by_table = {}
     counted_warnings = 0
-    total = sum(len(target.package.get("resources", [])) for target in targets)
+    total = sum(len(resources_of(target.package)) for target in targets)
     for target in targets:
         found, said, top = validate_target(
             target, engine, limit_errors, on_resource, progress, len(tasks), total, hashes

@@ -42,9 +42,12 @@ def read_tables(package: dict, basepath: Path, project: bool = False) -> Tables:
     if not project and package.get("name") not in PROJECT_PACKAGES:
         return {}
     tables = {}
-    for resource in package["resources"]:
+    resources = package.get("resources")
+    for resource in resources if isinstance(resources, list) else []:
+        if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
+            continue  # an invalid descriptor: frictionless reports it
         path = basepath / str(resource.get("path", ""))
-        if resource.get("name") not in CHECKED_TABLES or not path.is_file():
+        if resource["name"] not in CHECKED_TABLES or not path.is_file():
             continue
         if resource.get("format") == "csv":
             with open(path, encoding="utf-8", newline="") as handle:
