@@ -658,7 +658,8 @@ def test_a_tsv_path_without_a_format_is_read_with_tabs(tmp_path):
         # frictionless compares Decimals: "1" and "1.0000000000000001" differ, "2" and
         # "2.0" do not; doubles of at most 15 digits tell the same apart
         (["1", "0.5", "2", "2.0", "1e3", "1000", "-0", "0"], None),
-        (["1", "1.0000000000000001", "0.1", "0.10000000000000001", "2", "2.0"], "15 digits"),
+        (["1", "1.0000000000000001", "0.1", "0.10000000000000001", "2", "2.0"],
+         "cannot hold exactly"),
     ],
 )
 def test_number_keys_repeat_as_their_decimals_do(tmp_path, cells, unsupported):
@@ -702,7 +703,7 @@ def test_parquet_integers_as_number_keys_beyond_2_53_are_left_to_frictionless(tm
     schema = {"fields": [{"name": "n", "type": "number", "constraints": {"unique": True}}]}
     resource = {"name": "data", "type": "table", "path": "data.parquet", "format": "parquet",
                 "schema": schema}  # fmt: skip
-    with pytest.raises(Unsupported, match="15 digits"):  # read as text, then
+    with pytest.raises(Unsupported, match="cannot hold exactly"):  # read as text, then
         validate_resource_fast(resource, tmp_path, {"resources": [resource]})
 
 
@@ -748,3 +749,73 @@ def test_parquet_float32_and_bounds_beyond_64_bits_give_the_csv_findings(tmp_pat
         resource = {**as_csv["resources"][0], "path": f"data.{fmt}", "format": fmt}
         fast = validate_resource_fast(resource, tmp_path, {"resources": [resource]})
         assert fast["errors"] == slow["errors"]
+
+
+def _parquet_and_csv(folder: Path, tables: dict[str, pa.Table], schemas: dict[str, dict]):
+    """Each table as Parquet and as the CSV pyarrow writes of it; both packages."""
+    packages = {}
+    for fmt in ("parquet", "csv"):
+        resources = []
+        for name, table in tables.items():
+            if fmt == "parquet":
+                pq.write_table(table, folder / f"{name}.parquet")
+            else:
+                pa_csv.write_csv(table, str(folder / f"{name}.csv"))
+            resources.append({"name": name, "type": "table", "path": f"{name}.{fmt}",
+                              "format": fmt, "schema": schemas[name]})  # fmt: skip
+        packages[fmt] = {"resources": resources}
+    return packages["parquet"], packages["csv"]
+
+
+def test_a_parquet_date_foreign_key_is_checked_against_a_lookup_without_gaps(tmp_path):
+    """Dates are kept as day numbers in the lookup, but their statistics are dates:
+    they prove no range, and the column is read."""
+    days = [dt.date(2020, 1, 1) + dt.timedelta(n) for n in range(4)]
+    tables = {"c": pa.table({"x": pa.array([days[0], dt.date(2020, 1, 5)], pa.date32())}),
+              "r": pa.table({"id": pa.array(days, pa.date32())})}  # fmt: skip
+    schemas = {
+        "c": {"fields": [{"name": "x", "type": "date"}],
+              "foreignKeys": [{"fields": ["x"], "reference": {"resource": "r", "fields": ["id"]}}]},
+        "r": {"fields": [{"name": "id", "type": "date"}]},
+    }  # fmt: skip
+    package, as_csv = _parquet_and_csv(tmp_path, tables, schemas)
+    fast = validate_resource_fast(package["resources"][0], tmp_path, package)
+    slow = frictionless_task(as_csv, "c", tmp_path, 1000)
+    assert fast["errors"] == slow["errors"]
+    assert [(e["type"], e["rowNumber"]) for e in fast["errors"]] == [("foreign-key", 3)]
+
+
+def test_a_parquet_integer_bound_beyond_its_type_leaves_the_cells_to_the_reader(tmp_path):
+    tables = {"t": pa.table({"n": pa.array([1, 5, -3], pa.int64())})}
+    schemas = {"t": {"fields": [{"name": "n", "type": "integer",
+                                 "constraints": {"minimum": 2**63}}]}}  # fmt: skip
+    package, as_csv = _parquet_and_csv(tmp_path, tables, schemas)
+    fast = validate_resource_fast(package["resources"][0], tmp_path, package)
+    slow = frictionless_task(as_csv, "t", tmp_path, 1000)
+    assert fast["errors"] == slow["errors"] and len(fast["errors"]) == 3
+
+
+@pytest.mark.parametrize("kind", ["integer", "string"])
+def test_a_null_alone_on_its_parquet_row_is_blank_whatever_the_missing_values(tmp_path, kind):
+    values = [1, None, 3] if kind == "integer" else ["a", None, ""]
+    tables = {"t": pa.table({"a": pa.array(values)})}
+    schemas = {"t": {"fields": [{"name": "a", "type": kind}], "missingValues": ["NA"],
+                     "primaryKey": ["a"]}}  # fmt: skip
+    package, as_csv = _parquet_and_csv(tmp_path, tables, schemas)
+    fast = validate_resource_fast(package["resources"][0], tmp_path, package)
+    slow = frictionless_task(as_csv, "t", tmp_path, 1000)
+    assert fast["errors"] == slow["errors"]
+    assert ("blank-row", 3) in [(e["type"], e["rowNumber"]) for e in fast["errors"]]
+
+
+@pytest.mark.parametrize("cells", [["1e-400", "2e-400", "0"], ["1e400", "2e400"],
+                                   ["1e-320", "1.00001e-320"]])  # fmt: skip
+def test_number_keys_beyond_the_range_of_doubles_are_left_to_frictionless(tmp_path, cells):
+    """1e-400 and 2e-400 are two Decimals and the same double (0)."""
+    (tmp_path / "data.csv").write_text("x\n" + "\n".join(cells) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "x", "type": "number", "constraints": {"unique": True}}]}
+    package = package_of(tmp_path / "data.csv", schema, "data")
+    with pytest.raises(Unsupported, match="cannot hold exactly"):
+        validate_resource_fast(package["resources"][0], tmp_path, package)
+    report = validate_paths([tmp_path / "data.csv"], schema=_schema_file(tmp_path, schema))
+    assert report["valid"] and not frictionless_task(package, "data", tmp_path, 1000)["errors"]

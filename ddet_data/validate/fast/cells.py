@@ -350,6 +350,8 @@ class FieldCheck:
         value_ok = self._typed_values_sure(typed, stats)
         if value_ok is True:
             sure = np.ones(rows, dtype=bool)
+        elif value_ok is False:  # (a bound the values' type cannot hold): the reader decides
+            sure = np.zeros(rows, dtype=bool)
         else:
             sure = value_ok.fill_null(False).to_numpy(zero_copy_only=False).copy()
         if missing.any():
@@ -821,15 +823,30 @@ def _held_by_doubles(integers: pa.Array) -> bool:
 
 def _floats_hold_exactly(column: pa.Array, valid_sure: np.ndarray, targets: dict) -> None:
     """Number keys are compared as doubles; frictionless compares Decimals, which tell
-    "1" from "1.0000000000000001". A double tells apart any two numbers of at most 15
-    significant digits: a key with more is left to frictionless."""
-    long = pc.greater(pc.binary_length(column.fill_null("")), 15).to_numpy(zero_copy_only=False)
-    cells = column.take(arrow_of(np.flatnonzero(long & valid_sure))).to_pylist()
+    "1" from "1.0000000000000001", and 1e-400 from 0. A double tells apart any two
+    numbers of at most 15 digits whose exponent lies within its normal range (10^-307
+    to 10^307): a key beyond is left to frictionless. A cell of at most 15 characters
+    without an exponent is always within."""
+    text = column.fill_null("")
+    long = pc.greater(pc.binary_length(text), 15)
+    exponent = pc.match_substring(text, "e", ignore_case=True)
+    flagged = pc.or_(long, exponent).to_numpy(zero_copy_only=False) & valid_sure
+    cells = column.take(arrow_of(np.flatnonzero(flagged))).to_pylist()
     cells += [str(target) for target in targets.values() if isinstance(target, Decimal)]
     for cell in cells:
-        mantissa = re.split("[eE]", cell)[0]  # (group characters and signs are no digits)
-        if len(re.sub("[^0-9]", "", mantissa).lstrip("0")) > 15:
-            raise Unsupported(f"a number key of more than 15 digits ({cell})")
+        if not _held_by_a_double(cell):
+            raise Unsupported(f"a number key a double cannot hold exactly ({cell})")
+
+
+def _held_by_a_double(cell: str) -> bool:
+    try:
+        value = Decimal(cell.strip())
+    except ArithmeticError:
+        return False  # group characters, a currency...: not worth telling here
+    if not value.is_finite() or value == 0:
+        return True
+    digits = value.as_tuple().digits
+    return len(digits) <= 15 and -307 <= value.adjusted() <= 307
 
 
 def with_targets(

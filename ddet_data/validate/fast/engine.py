@@ -355,6 +355,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
         return findings[index]
 
     blank = np.ones(batch.num_rows, dtype=bool)
+    empty_lines = _empty_lines(batch)
     keys: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for check, verdict in zip(table.checks, _column_verdicts(table, batch), strict=True):
         missing, sure, doubtful, sources, typed = verdict
@@ -369,7 +370,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                     for kind, note in notes.items()
                 ]
         if check.position in table.key_positions and not _unread(batch, check.position):
-            keys[check.position] = _key_values(check, batch, typed, sure, missing, targets)
+            values, nulls = _key_values(check, batch, typed, sure, missing, targets)
+            keys[check.position] = (values, nulls if empty_lines is None else nulls | empty_lines)
 
     for index, cells in batch.ragged.items():
         if len(cells) > table.width:
@@ -377,6 +379,8 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
             finding(index).extra = [(table.width + 1 + k, c) for k, c in enumerate(extra)]
         else:
             finding(index).missing = list(range(len(cells), table.width))
+    if empty_lines is not None:
+        blank |= empty_lines
     for index in np.flatnonzero(blank) if table.width else []:
         finding(int(index)).blank = True
 
@@ -495,6 +499,17 @@ def _int_range(stats: Any) -> tuple[float, float]:
     return math.inf, -math.inf
 
 
+def _empty_lines(batch: Batch) -> np.ndarray | None:
+    """The rows of a one-column Parquet batch whose cell is null. pyarrow's writer puts
+    them as empty lines, which frictionless reads as blank rows of no cells, whatever the
+    missing values (an empty text is written "", one cell)."""
+    if batch.typed is None or len(batch.typed) != 1 or batch.typed[0] is None:
+        return None
+    if not batch.typed[0].null_count:
+        return None
+    return batch.typed[0].is_null().to_numpy(zero_copy_only=False)
+
+
 def _unread(batch: Batch, position: int) -> bool:
     """A Parquet column its row group's statistics proved: not read."""
     return batch.typed is not None and batch.typed[position] is None
@@ -562,12 +577,10 @@ def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
     for row, finding in enumerate(found):
         cells = batch.ragged.get(finding.index - batch.start)
         finding.cells = list(cells) if cells is not None else [column[row] for column in columns]
-    if batch.typed is not None and len(batch.typed) == 1 and batch.typed[0] is not None:
-        # pyarrow's writer puts a null alone on its row as an empty line, which
-        # frictionless reads as a row of no cells (an empty text is written "").
-        nulls = batch.typed[0].is_null().to_numpy(zero_copy_only=False)[positions]
-        for finding, null in zip(found, nulls, strict=True):
-            if null:
+    empty_lines = _empty_lines(batch)
+    if empty_lines is not None:
+        for finding, empty in zip(found, empty_lines[positions], strict=True):
+            if empty:
                 finding.cells = []
 
 

@@ -288,7 +288,9 @@ class IntKeyLookup:
     def covers(self, low: int, high: int) -> bool:
         """Whether every integer from `low` to `high` is a key (an `id` column numbered
         from 1 to N is): any value between them is then found without looking."""
-        return self._full and low >= self._low and high < self._low + len(self._bitmap)
+        if not self._full or low > high:
+            return False  # (an empty range stands for values nobody could bound)
+        return low >= self._low and high < self._low + len(self._bitmap)
 
     def contains(self, values: np.ndarray) -> np.ndarray:
         values = values.astype(np.int64, copy=False)
