@@ -283,3 +283,14 @@ def test_resources_that_are_no_list_give_frictionless_error_not_a_traceback(tmp_
     result = CliRunner().invoke(cli, ["validate", "--json", str(package)])
     assert result.exit_code == 3, result.output
     assert [e["type"] for e in json.loads(result.output)["errors"]] == ["package-error"]
+
+
+def test_a_field_type_that_is_no_text_gives_frictionless_error_not_a_traceback(tmp_path):
+    (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": "id", "type": ["id"]}]}))
+    result = CliRunner().invoke(cli, ["validate", "--json", str(tmp_path / "data.csv"),
+                                      "--schema", str(schema)])  # fmt: skip
+    assert result.exit_code == 3, result.output
+    report = json.loads(result.output)
+    assert [e["type"] for t in report["tasks"] for e in t["errors"]] == ["field-error"]

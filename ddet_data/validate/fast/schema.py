@@ -112,6 +112,8 @@ def read_light_schema(descriptor: dict) -> LightSchema | None:
     if not _strings(primary_key):
         return None
     foreign_keys = []
+    if not isinstance(descriptor.get("foreignKeys", []), list):
+        return None
     for fk in descriptor.get("foreignKeys", []):
         read = _read_foreign_key(fk)
         if read is None:
@@ -127,7 +129,9 @@ def _read_field(item: Any, missing: list[str]) -> FieldSpec | None:
     if not isinstance(item, dict) or set(item) - _FIELD_KEYS:
         return None
     name, kind = item.get("name"), item.get("type", "any")
-    if not isinstance(name, str) or not name or kind not in _CONSTRAINTS:
+    if not isinstance(name, str) or not name or not isinstance(kind, str):
+        return None
+    if kind not in _CONSTRAINTS:
         return None
     constraints = item.get("constraints", {})
     if not isinstance(constraints, dict) or set(constraints) - _CONSTRAINTS[kind]:
