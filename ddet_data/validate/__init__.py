@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import DdetError
 from ..text.jsonio import read_json
-from .descriptors import certainly_valid_package
+from .descriptors import certainly_valid_package, resources_of
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -77,12 +77,6 @@ class Target:
     kind: str = "package"
     schema_path: Path | None = None
     project: bool = False
-
-
-def resources_of(package: dict) -> list:
-    """A package's resources, none when its descriptor holds no list of them."""
-    resources = package.get("resources")
-    return resources if isinstance(resources, list) else []
 
 
 def resolve_descriptors(package: dict, basepath: Path) -> dict:

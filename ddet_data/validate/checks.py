@@ -14,6 +14,7 @@ from pathlib import Path
 
 from ..text.codes import is_commune_code, is_departement_code, is_region_code, is_valid_siren
 from ..text.normalize import same_typography
+from .descriptors import resources_of
 from .report import cell_error
 
 Tables = dict[str, list[dict[str, str]]]
@@ -42,8 +43,7 @@ def read_tables(package: dict, basepath: Path, project: bool = False) -> Tables:
     if not project and package.get("name") not in PROJECT_PACKAGES:
         return {}
     tables = {}
-    resources = package.get("resources")
-    for resource in resources if isinstance(resources, list) else []:
+    for resource in resources_of(package):
         if not isinstance(resource, dict) or not isinstance(resource.get("name"), str):
             continue  # an invalid descriptor: frictionless reports it
         path = basepath / str(resource.get("path", ""))

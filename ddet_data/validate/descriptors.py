@@ -41,6 +41,12 @@ FIELD_FREE = {"enumDescriptions", "rdfType"}
 HASH = re.compile(r"^(sha256:[0-9a-f]{64}|md5:[0-9a-f]{32}|[0-9a-f]{32})$")
 
 
+def resources_of(package: dict) -> list:
+    """A package's resources, none when its descriptor holds no list of them."""
+    resources = package.get("resources")
+    return resources if isinstance(resources, list) else []
+
+
 def certainly_valid_package(package: dict) -> bool:
     """True only when frictionless would find nothing wrong with the package's metadata."""
     if not isinstance(package, dict) or set(package) - {

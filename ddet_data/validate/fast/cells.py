@@ -329,7 +329,7 @@ class FieldCheck:
             plain = self._plain_number() and self.field.bare_number
             if not plain or not _only(constraints, {"required", "unique"} | bounded):
                 return None
-            if _small_integers(typed.type) and not _held_by_doubles(typed):
+            if _small_integers(typed.type) and not _integers_exact_as_doubles(typed):
                 return None  # checked as text
         elif kind == "boolean" and pa.types.is_boolean(typed.type):
             plain = "true" in self.field.true_values and "false" in self.field.false_values
@@ -813,7 +813,7 @@ def _date_days(value: Any) -> int:
     return value.toordinal() - _EPOCH
 
 
-def _held_by_doubles(integers: pa.Array) -> bool:
+def _integers_exact_as_doubles(integers: pa.Array) -> bool:
     """Whether a double holds each integer exactly: every one up to 2^53 does."""
     if len(integers) == integers.null_count:
         return True

@@ -21,6 +21,7 @@ import os
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -441,7 +442,7 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
                 "reference_field_names": group["reference_fields"],
             }
     found = [findings[index] for index in sorted(findings)]
-    _fill_cells(found, batch)
+    _fill_cells(found, batch, empty_lines)
     return found
 
 
@@ -462,19 +463,18 @@ def _batches(table: _Table, lookups: list) -> Any:
     checks, kinds = table.checks, table.source.types
     if table.source.labels != [check.name for check in checks]:
         return table.source.batches()  # columns and fields differ: every column is read
-    # Unique and primary-key values are needed; a foreign key of one integer field is
-    # not when its lookup holds every integer between the column's min and max.
+    # Key values are needed, but for a foreign key of one integer field (in no other
+    # key) when its lookup holds every integer between the column's min and max.
+    groups = [group["positions"] for group in table.foreign_keys]
+    in_groups = Counter(position for positions in groups for position in positions)
+    ranges = {  # position -> the lookup that may prove it
+        positions[0]: lookup
+        for positions, lookup in zip(groups, lookups, strict=True)
+        if len(positions) == 1 and in_groups[positions[0]] == 1
+        and isinstance(lookup, IntKeyLookup)
+    }  # fmt: skip
     needed = set(table.plan.unique_fields) | set(table.plan.primary_key_fields)
-    ranges = {}  # position -> the lookup of the one-field foreign key it alone is in
-    for group, lookup in zip(table.foreign_keys, lookups, strict=True):
-        for position in group["positions"]:
-            if len(group["positions"]) > 1 or position in ranges or position in needed:
-                needed.add(position)
-            elif isinstance(lookup, IntKeyLookup):
-                ranges[position] = lookup
-            else:
-                needed.add(position)
-    ranges = {position: lookup for position, lookup in ranges.items() if position not in needed}
+    needed |= set(in_groups) - set(ranges)
 
     def proven(stats: list[Any]) -> set[int]:
         """The columns a row group's statistics prove valid and present in every row
@@ -568,8 +568,9 @@ def _column_pool() -> Any:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="columns")
 
 
-def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
-    """The text cells of the rows with findings, a column at a time."""
+def _fill_cells(found: list[RowFinding], batch: Batch, empty_lines: np.ndarray | None) -> None:
+    """The text cells of the rows with findings, a column at a time (none on the
+    `empty_lines` of a one-column Parquet batch)."""
     if not found:
         return  # and a typed (Parquet) batch is never turned into text
     positions = np.array([finding.index - batch.start for finding in found], np.int64)
@@ -577,7 +578,6 @@ def _fill_cells(found: list[RowFinding], batch: Batch) -> None:
     for row, finding in enumerate(found):
         cells = batch.ragged.get(finding.index - batch.start)
         finding.cells = list(cells) if cells is not None else [column[row] for column in columns]
-    empty_lines = _empty_lines(batch)
     if empty_lines is not None:
         for finding, empty in zip(found, empty_lines[positions], strict=True):
             if empty:

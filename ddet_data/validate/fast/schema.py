@@ -112,9 +112,10 @@ def read_light_schema(descriptor: dict) -> LightSchema | None:
     if not _strings(primary_key):
         return None
     foreign_keys = []
-    if not isinstance(descriptor.get("foreignKeys", []), list):
+    foreign_keys_descriptor = descriptor.get("foreignKeys", [])
+    if not isinstance(foreign_keys_descriptor, list):
         return None
-    for fk in descriptor.get("foreignKeys", []):
+    for fk in foreign_keys_descriptor:
         read = _read_foreign_key(fk)
         if read is None:
             return None
