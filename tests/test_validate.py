@@ -264,6 +264,39 @@ def test_text_reports_skip_the_hashes_they_do_not_show_but_check_a_declared_one(
     assert result.exit_code == 3 and "hash-count" in result.output
 
 
+def test_large_files_hashed_before_the_engine_s_imports_give_frictionless_digests(tmp_path):
+    """Files over a megabyte are hashed on a thread begun before pyarrow's import
+    (fast/digests.py): the digests must still be the file's, each in its own task."""
+    import hashlib
+
+    from frictionless import Package
+
+    schema = {"fields": [{"name": "id", "type": "integer"}, {"name": "text", "type": "string"}]}
+    resources = []
+    for name, rows in (("first", 150_000), ("second", 90_000)):
+        lines = "".join(f"{i},ligne {name} {i}\n" for i in range(rows))
+        (tmp_path / f"{name}.csv").write_text("id,text\n" + lines, encoding="utf-8")
+        resources.append({"name": name, "path": f"{name}.csv", "schema": schema})
+    package = tmp_path / "datapackage.json"
+    package.write_text(json.dumps({"name": "p", "resources": resources}), encoding="utf-8")
+    tasks = validate_paths([package], engine="fast")["tasks"]
+    expected = Package(str(package)).validate().to_dict()["tasks"]
+    for task, theirs, resource in zip(tasks, expected, resources, strict=True):
+        data = (tmp_path / resource["path"]).read_bytes()
+        assert len(data) > 1 << 20
+        assert task["stats"]["md5"] == hashlib.md5(data).hexdigest() == theirs["stats"]["md5"]
+        assert task["stats"]["sha256"] == hashlib.sha256(data).hexdigest()
+        assert task["stats"]["bytes"] == len(data) == theirs["stats"]["bytes"]
+    # and a single file given with its schema
+    (tmp_path / "schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    single = validate_paths([tmp_path / "first.csv"], schema=tmp_path / "schema.json")
+    assert single["tasks"][0]["stats"]["md5"] == tasks[0]["stats"]["md5"]
+    # the same process after the file changed (build, then validate): its new digest
+    (tmp_path / "first.csv").write_text("id,text\n" + "1,autre\n" * 200_000, encoding="utf-8")
+    again = validate_paths([package], engine="fast")["tasks"][0]["stats"]
+    assert again["md5"] == hashlib.md5((tmp_path / "first.csv").read_bytes()).hexdigest()
+
+
 def test_a_resource_name_that_is_no_text_gives_frictionless_error_not_a_traceback(tmp_path):
     (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
     resource = {"name": ["id"], "path": "data.csv",

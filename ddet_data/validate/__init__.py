@@ -397,6 +397,10 @@ def validate_targets(
 
     if engine not in ENGINES:
         raise DdetError(f"unknown engine {engine!r} (choose one of {', '.join(ENGINES)})")
+    if engine != "frictionless":
+        from .fast.digests import hash_early
+
+        hash_early(csv_paths(targets, hashes))
     tasks, notes, errors, tables = [], [], [], {}
     task_by_table = {}
     counted_warnings = 0
@@ -422,6 +426,24 @@ def validate_targets(
         if table in task_by_table:
             add_errors(task_by_table[table], found)
     return combine(tasks, notes, errors, counted_warnings)
+
+
+def csv_paths(targets: list[Target], hashes: bool) -> list[Path]:
+    """The local CSV files whose md5 and sha256 the report will show, in turn."""
+    paths = []
+    for target in targets:
+        if target.kind == "other":
+            continue
+        for resource in resources_of(target.package):
+            where = resource.get("path") if isinstance(resource, dict) else None
+            if not isinstance(where, str) or "://" in where:
+                continue
+            told_format, _ = path_format(where)
+            if resource.get("format", told_format) in ("csv", "tsv") and (
+                hashes or resource.get("hash")
+            ):
+                paths.append(target.basepath / where)
+    return paths
 
 
 def validate_paths(

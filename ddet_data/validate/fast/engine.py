@@ -19,7 +19,6 @@ import functools
 import math
 import os
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,6 +31,7 @@ import pyarrow as pa
 from ...errors import Unsupported
 from .. import path_format
 from .cells import FieldCheck, arrow_of
+from .digests import FileDigest, digest_of
 from .findings import IntegrityPlan, RowFinding, row_errors
 from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
 from .schema import FieldSpec, read_light_schema
@@ -50,7 +50,6 @@ __all__ = ["Unsupported", "validate_file_fast", "validate_resource_fast"]
 
 _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema", "name",
                 "title", "description", "profile", "fieldsMatch"}  # fmt: skip
-SMALL_FILE = 1 << 20
 PARALLEL_ROWS = 20_000  # below this, handing columns to threads costs more than it saves
 _PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
 
@@ -81,8 +80,7 @@ def validate_file_fast(resource: dict, basepath: str | Path) -> dict:
     where = resource.get("path")
     if not isinstance(where, str) or "://" in where or not (Path(basepath) / where).is_file():
         raise Unsupported("the file is not one local file")
-    hasher = _FileHasher(Path(basepath) / where)
-    hasher.run()
+    hasher = digest_of(Path(basepath) / where).wait()
     errors = _declared_stats_errors(resource, hasher, 0, 0)
     return {
         "name": resource.get("name"),
@@ -143,11 +141,8 @@ def _validate(
     # reports no size or hash of one (and checks no declared hash against it).
     hasher = None
     if not isinstance(table.source, ParquetSource):
-        hasher = _FileHasher(table.source.path, digests=hashes or bool(resource.get("hash")))
-    if hasher is not None and hasher.digests and hasher.path.stat().st_size > SMALL_FILE:
-        hasher.start()  # on another core, while the batches are read
-    elif hasher is not None:
-        hasher.run()  # starting a thread costs more than hashing a small file
+        hasher = digest_of(table.source.path, digests=hashes or bool(resource.get("hash")))
+        hasher.start()  # on another core, while the batches are read (unless begun early)
     lookups = [
         _read_lookup(group, resource, table, Path(basepath), package)
         for group in table.foreign_keys
@@ -186,8 +181,8 @@ def _validate(
         raise Unsupported("internal: stopped before the error limit")  # cannot happen
     if partial:
         warnings.append(f"reached error limit: {limit_errors}")
-    if hasher is not None and (hasher.is_alive() or hasher.ident is not None):
-        hasher.join()
+    if hasher is not None:
+        hasher.wait()
     fields = len(table.schema.fields)
     if not partial:
         errors += _declared_stats_errors(resource, hasher, fields, rows)
@@ -638,7 +633,7 @@ def _read_lookup(
 
 
 def _declared_stats_errors(
-    resource: dict, hasher: _FileHasher | None, fields: int, rows: int
+    resource: dict, hasher: FileDigest | None, fields: int, rows: int
 ) -> list:
     """The checks frictionless runs at the end against declared hash, bytes, fields and
     rows (`hasher` None: a file frictionless does not hash, whose size it holds as None)."""
@@ -663,30 +658,3 @@ def _declared_stats_errors(
     from frictionless import errors
 
     return [getattr(errors, name)(note=note).to_dict() for name, note in found]
-
-
-class _FileHasher(threading.Thread):
-    """md5, sha256 and size of the file, as frictionless reports them, on another core
-    (`digests` False: the size alone, the file's as frictionless counts what it reads)."""
-
-    def __init__(self, path: Path, digests: bool = True):
-        super().__init__(daemon=True)
-        self.path = path
-        self.digests = digests
-        self.md5 = ""
-        self.sha256 = ""
-        self.bytes = 0
-
-    def run(self) -> None:
-        if not self.digests:
-            self.bytes = self.path.stat().st_size
-            return
-        import hashlib  # (a Parquet file is not hashed: not imported for one)
-
-        md5, sha256, size = hashlib.md5(), hashlib.sha256(), 0
-        with open(self.path, "rb") as file:
-            while chunk := file.read(1 << 20):
-                md5.update(chunk)
-                sha256.update(chunk)
-                size += len(chunk)
-        self.md5, self.sha256, self.bytes = md5.hexdigest(), sha256.hexdigest(), size
