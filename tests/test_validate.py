@@ -297,6 +297,23 @@ def test_large_files_hashed_before_the_engine_s_imports_give_frictionless_digest
     assert again["md5"] == hashlib.md5((tmp_path / "first.csv").read_bytes()).hexdigest()
 
 
+def test_a_resource_path_that_is_a_symlink_loop_gives_a_report_with_json(tmp_path):
+    """Found by review: the early hashing resolved every path and let RuntimeError out."""
+    (tmp_path / "ok.csv").write_text("id\n1\n", encoding="utf-8")
+    (tmp_path / "loop.csv").symlink_to("loop.csv")
+    schema = {"fields": [{"name": "id", "type": "integer"}]}
+    package = tmp_path / "datapackage.json"
+    package.write_text(json.dumps({"name": "p", "resources": [
+        {"name": "ok", "path": "ok.csv", "schema": schema},
+        {"name": "loop", "path": "loop.csv", "schema": schema},
+    ]}), encoding="utf-8")  # fmt: skip
+    result = CliRunner().invoke(cli, ["validate", "--json", str(package)])
+    assert result.exit_code == 3, result.output
+    tasks = json.loads(result.output)["tasks"]
+    assert [task["valid"] for task in tasks] == [True, False]
+    assert [error["type"] for error in tasks[1]["errors"]] == ["scheme-error"]
+
+
 def test_a_resource_name_that_is_no_text_gives_frictionless_error_not_a_traceback(tmp_path):
     (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
     resource = {"name": ["id"], "path": "data.csv",

@@ -39,7 +39,11 @@ class FileDigest:
         """Hash on another core when the file is large, else at once."""
         if not self._claim.acquire(blocking=False):
             return
-        if self.digests and self.path.stat().st_size > SMALL_FILE:
+        try:
+            large = self.digests and self.path.stat().st_size > SMALL_FILE
+        except OSError:
+            large = False  # hashed here, where the error is kept for `wait`
+        if large:
             threading.Thread(target=self._compute, daemon=True).start()
         else:
             self._compute()
@@ -89,8 +93,8 @@ def hash_early(paths: Iterable[Path]) -> None:
         try:
             key = path.resolve()
             large = key.is_file() and key.stat().st_size > SMALL_FILE
-        except OSError:
-            continue
+        except (OSError, RuntimeError, ValueError):
+            continue  # a symlink loop, a NUL in the path...: the engine's read tells it
         if large and key not in _early:
             _early[key] = FileDigest(key)
             queued.append(_early[key])
@@ -105,8 +109,11 @@ def _hash_in_turn(queued: list[FileDigest]) -> None:
 
 def digest_of(path: Path, digests: bool = True) -> FileDigest:
     """The digest begun early for this file, else a new one (not yet started)."""
-    if digests:
-        early = _early.pop(path.resolve(), None)
+    if digests and _early:
+        try:
+            early = _early.pop(path.resolve(), None)
+        except (OSError, RuntimeError, ValueError):
+            early = None
         if early is not None:
             return early
     return FileDigest(path, digests)
