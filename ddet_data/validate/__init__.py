@@ -171,6 +171,15 @@ def path_format(path: str | Path) -> tuple[str, str | None]:
     return (suffixes[-1] if suffixes else ""), compression
 
 
+def local_data_format(resource: dict) -> str | None:
+    """The format frictionless reads a resource's file in (declared, else told by the
+    path's suffixes; "" when neither tells), None when its data is not one local file."""
+    where = resource.get("path")
+    if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
+        return None
+    return resource.get("format") or path_format(where)[0]
+
+
 def data_suffix(path: Path) -> str:
     """The suffix that tells a data file's format, before a compression's (".csv.gz")."""
     fmt, _ = path_format(path)
@@ -435,14 +444,10 @@ def csv_paths(targets: list[Target], hashes: bool) -> list[Path]:
         if target.kind == "other":
             continue
         for resource in resources_of(target.package):
-            where = resource.get("path") if isinstance(resource, dict) else None
-            if not isinstance(where, str) or "://" in where:
+            if not isinstance(resource, dict) or not (hashes or resource.get("hash")):
                 continue
-            told_format, _ = path_format(where)
-            if resource.get("format", told_format) in ("csv", "tsv") and (
-                hashes or resource.get("hash")
-            ):
-                paths.append(target.basepath / where)
+            if local_data_format(resource) in ("csv", "tsv"):
+                paths.append(target.basepath / resource["path"])
     return paths
 
 

@@ -49,7 +49,8 @@ class FileDigest:
             self._compute()
 
     def wait(self) -> FileDigest:
-        self.start()
+        """The digest, hashed here if nobody has begun."""
+        self.compute()
         self._done.wait()
         if self._error is not None:
             raise self._error

@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 
 from ...errors import Unsupported
-from .. import path_format
+from .. import local_data_format, path_format
 from .cells import FieldCheck, arrow_of
 from .digests import FileDigest, digest_of
 from .findings import IntegrityPlan, RowFinding, row_errors
@@ -80,8 +80,8 @@ def validate_file_fast(resource: dict, basepath: str | Path) -> dict:
     where = resource.get("path")
     if not isinstance(where, str) or "://" in where or not (Path(basepath) / where).is_file():
         raise Unsupported("the file is not one local file")
-    hasher = digest_of(Path(basepath) / where).wait()
-    errors = _declared_stats_errors(resource, hasher, 0, 0)
+    digest = digest_of(Path(basepath) / where).wait()
+    errors = _declared_stats_errors(resource, digest, 0, 0)
     return {
         "name": resource.get("name"),
         "type": "file",
@@ -92,9 +92,9 @@ def validate_file_fast(resource: dict, basepath: str | Path) -> dict:
             "errors": len(errors),
             "warnings": 0,
             "seconds": round(time.perf_counter() - started, 3),
-            "md5": hasher.md5,
-            "sha256": hasher.sha256,
-            "bytes": hasher.bytes,
+            "md5": digest.md5,
+            "sha256": digest.sha256,
+            "bytes": digest.bytes,
         },
         "warnings": [],
         "errors": errors,
@@ -139,10 +139,10 @@ def _validate(
             raise Unsupported(f"foreign key to a missing resource {other!r}")
     # frictionless reads a Parquet file by its path, not through its byte stream: it
     # reports no size or hash of one (and checks no declared hash against it).
-    hasher = None
+    digest = None
     if not isinstance(table.source, ParquetSource):
-        hasher = digest_of(table.source.path, digests=hashes or bool(resource.get("hash")))
-        hasher.start()  # on another core, while the batches are read (unless begun early)
+        digest = digest_of(table.source.path, digests=hashes or bool(resource.get("hash")))
+        digest.start()  # on another core, while the batches are read (unless begun early)
     lookups = [
         _read_lookup(group, resource, table, Path(basepath), package)
         for group in table.foreign_keys
@@ -181,21 +181,21 @@ def _validate(
         raise Unsupported("internal: stopped before the error limit")  # cannot happen
     if partial:
         warnings.append(f"reached error limit: {limit_errors}")
-    if hasher is not None:
-        hasher.wait()
+    if digest is not None:
+        digest.wait()
     fields = len(table.schema.fields)
     if not partial:
-        errors += _declared_stats_errors(resource, hasher, fields, rows)
+        errors += _declared_stats_errors(resource, digest, fields, rows)
 
     stats: dict[str, Any] = {
         "errors": len(errors),
         "warnings": len(warnings),
         "seconds": round(time.perf_counter() - started, 3),
     }
-    if hasher is not None and hasher.digests:
-        stats.update(md5=hasher.md5, sha256=hasher.sha256)
-    if hasher is not None:
-        stats["bytes"] = hasher.bytes
+    if digest is not None and digest.digests:
+        stats.update(md5=digest.md5, sha256=digest.sha256)
+    if digest is not None:
+        stats["bytes"] = digest.bytes
     if fields:
         stats["fields"] = fields
     if rows:
@@ -284,13 +284,12 @@ def _key_of(parts: list[tuple[Any, np.ndarray]], present: np.ndarray, seen: Any)
 
 
 def _open_table(resource: dict, basepath: Path) -> _Table:
-    where = resource.get("path")
-    if not isinstance(where, str) or "://" in where or resource.get("data") is not None:
+    fmt = local_data_format(resource)
+    if fmt is None:
         raise Unsupported("the data is not one local file")
+    where = resource["path"]
     # As frictionless: compression and format declared, else told by the path's suffixes.
-    told_format, told_compression = path_format(where)
-    compression = resource.get("compression") or told_compression
-    fmt = resource.get("format") or told_format
+    compression = resource.get("compression") or path_format(where)[1]
     if fmt not in ("csv", "tsv", "parquet"):
         raise Unsupported(f"format {fmt or 'unknown'} (the fast engine reads CSV and Parquet)")
     if compression and (compression not in READ_COMPRESSED or fmt == "parquet"):
@@ -633,18 +632,18 @@ def _read_lookup(
 
 
 def _declared_stats_errors(
-    resource: dict, hasher: FileDigest | None, fields: int, rows: int
+    resource: dict, digest: FileDigest | None, fields: int, rows: int
 ) -> list:
     """The checks frictionless runs at the end against declared hash, bytes, fields and
-    rows (`hasher` None: a file frictionless does not hash, whose size it holds as None)."""
+    rows (`digest` None: a file frictionless does not hash, whose size it holds as None)."""
     found = []  # (error class name, note)
     declared = resource.get("hash")
-    if declared and hasher is not None:
+    if declared and digest is not None:
         algorithm, expected = declared.split(":", 1) if ":" in declared else ("md5", declared)
-        actual = {"md5": hasher.md5, "sha256": hasher.sha256}.get(algorithm)
+        actual = {"md5": digest.md5, "sha256": digest.sha256}.get(algorithm)
         if actual and actual != expected:
             found.append(("HashCountError", f'expected is "{expected}" and actual is "{actual}"'))
-    size = hasher.bytes if hasher is not None else None
+    size = digest.bytes if digest is not None else None
     if resource.get("bytes") and resource["bytes"] != size:
         note = f'expected is "{resource["bytes"]}" and actual is "{size}"'
         found.append(("ByteCountError", note))
