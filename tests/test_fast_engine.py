@@ -218,6 +218,56 @@ def test_encoding_detection_is_frictionless(text, encoding):
     assert source.detect_encoding(buffer) == Detector().detect_encoding(buffer)
 
 
+# Text of several scripts in the encodings that write them, cut at odd places: the
+# detector without chardet's language guess must answer as chardet's own, to the digit.
+SCRIPTS = {
+    "Régions d'Île-de-France, élus à Besançon; ça coûte 12,50 €": ["utf-8", "cp1252",
+                                                                   "latin-1", "utf-16"],
+    "Müller über Straße, Größe": ["utf-8", "cp1252", "iso-8859-15"],
+    "Москва, Санкт-Петербург, область": ["utf-8", "cp1251", "koi8-r", "iso-8859-5"],
+    "Αθήνα, Θεσσαλονίκη": ["utf-8", "iso-8859-7", "cp1253"],
+    "東京都千代田区、大阪府": ["utf-8", "shift_jis", "euc-jp", "utf-16-le"],
+    "北京市海淀区，上海市": ["utf-8", "gb18030", "big5"],
+    "서울특별시 강남구": ["utf-8", "euc-kr"],
+    "القاهرة، الإسكندرية": ["utf-8", "cp1256"],
+    "tel +33 1 23 45 67 89, ~{note}, a+b-c": ["ascii", "utf-7"],
+}
+
+
+def _encoded_buffers():
+    import random
+
+    chance = random.Random(11)
+    for text, encodings in SCRIPTS.items():
+        for encoding in encodings:
+            for rows in (1, 3, 40, 400):
+                lines = [f"{i},{text[: chance.randint(1, len(text))]},{i * 7}" for i in range(rows)]
+                data = ("id,texte,n\n" + "\n".join(lines) + "\n").encode(encoding, "replace")
+                yield data
+                yield data[:10000]  # what frictionless reads of a file, cut mid-character
+                yield data[: chance.randint(1, len(data))]
+    yield b""
+    yield b"\xff\xfe\x00\x00" + "a,b\n".encode("utf-32-le")
+    yield bytes(chance.randrange(256) for _ in range(3000))  # noise
+
+
+def test_chardet_without_its_language_guess_answers_as_chardet():
+    import chardet
+    from frictionless import Detector
+
+    buffers = list(_encoded_buffers())
+    assert len(buffers) > 200
+    for buffer in buffers:
+        ours, theirs = source._encoding_detector(), chardet.UniversalDetector()
+        for detector in (ours, theirs):
+            for line in buffer.splitlines():
+                detector.feed(line)
+            detector.close()
+        assert ours.result["encoding"] == theirs.result["encoding"], buffer[:80]
+        assert ours.result["confidence"] == theirs.result["confidence"], buffer[:80]
+        assert source.detect_encoding(buffer) == Detector().detect_encoding(buffer)
+
+
 def test_a_clean_csv_is_validated_without_importing_frictionless(folder):
     code = (
         "import sys; from pathlib import Path; "

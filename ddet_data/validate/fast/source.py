@@ -349,9 +349,7 @@ def _has_empty_row(batch: Batch) -> bool:
 
 def detect_encoding(buffer: bytes) -> str:
     """frictionless's `Detector().detect_encoding(buffer)`, without importing frictionless."""
-    import chardet
-
-    detector = chardet.UniversalDetector()
+    detector = _encoding_detector()
     for line in buffer.splitlines():
         detector.feed(line)
     detector.close()
@@ -365,6 +363,45 @@ def detect_encoding(buffer: bytes) -> str:
     if encoding == "ascii":
         encoding = "utf-8"
     return named_for_bom(codecs.lookup(encoding).name, buffer)
+
+
+def _encoding_detector() -> Any:
+    """chardet's UniversalDetector, as frictionless makes it; for chardet 7.7 (the
+    version pinned), one that leaves out the guess of the text's language.
+
+    chardet 7 ends each detection by guessing the language, and the first guess of a
+    process loads its language models: 0.07 s, a third of a small run, for a field that
+    frictionless never reads. Its `fill_languages` step sets `language` alone (encoding,
+    confidence and order stay), so the pipeline without it gives frictionless the same
+    answer; tests/test_fast_engine.py compares the two. Any other chardet runs whole.
+    """
+    import chardet
+
+    if chardet.__version__ != "7.7.0":
+        return chardet.UniversalDetector()
+    from chardet.pipeline import DetectionResult
+    from chardet.pipeline.orchestrator import _run_pipeline_core
+
+    class LanguageBlindDetector(chardet.UniversalDetector):
+        def close(self) -> Any:
+            if not self._closed:
+                self._closed = True
+                best = _run_pipeline_core(
+                    bytes(self._buffer),
+                    self._encoding_era,
+                    max_bytes=self._max_bytes,
+                    input_truncated=self._input_truncated,
+                    include_encodings=self._include_encodings,
+                    exclude_encodings=self._exclude_encodings,
+                    no_match_encoding=self._no_match_encoding,
+                    empty_input_encoding=self._empty_input_encoding,
+                )[0]
+                confidence = min(best.confidence, 1.0)  # as chardet's run_pipeline caps it
+                self._result = DetectionResult(best.encoding, confidence, None, best.mime_type)
+                self._done = True
+            return self.result
+
+    return LanguageBlindDetector()
 
 
 def named_for_bom(encoding: str, buffer: bytes) -> str:
