@@ -8,7 +8,8 @@ Generates, under bench/out/, packages of another shape than the project's: two C
 tables, `facts` (N rows, 8 columns of mixed types: a unique integer key, bounded
 numbers and integers, dates, booleans, enum and patterned strings, a foreign key) and
 `regions`, which `facts` references; the same tables as Parquet; `facts.csv` with a
-schema file of its own; a copy with errors in 1% of its rows; a 40-row package; and a
+schema file of its own; a copy with errors in 1% of its rows; a 40-row package, and 40
+rows of the other shape below (French text, no declared encoding); and a
 table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents, a
 nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet.
 Every command runs as a whole process, the commands taking turns K times (default 7;
@@ -54,6 +55,7 @@ PARQUET = "ddet-data validate PACKAGE (Parquet)"
 FRICTIONLESS = "frictionless validate PACKAGE (CSV)"
 PARSE = "bare typed pyarrow parse of facts.csv"
 IMPORTS = "python -c 'import pyarrow.csv, ...'"
+TINY_OTHER = "ddet-data validate PACKAGE (other shape)"
 STATUSES = ["draft", "open", "closed", "archived"]
 
 FACTS_SCHEMA = {
@@ -360,8 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     tiny = write_package(OUT / "tiny", 40)
     write_parquet_package(OUT / "tiny", tiny)
     floor = "import pyarrow.csv, pyarrow.compute, pyarrow.parquet"
+    # The same size in the other shape: French text with accents and no declared
+    # encoding, which the encoding detection must read.
+    tiny_other, _ = write_other_shape(OUT / "tiny-other", 40)
     tiny_times = bench("a tiny package (40 rows)", {
         PACKAGE: [str(BIN / "ddet-data"), "validate", str(tiny)],
+        TINY_OTHER: [str(BIN / "ddet-data"), "validate", str(tiny_other)],
         IMPORTS: [str(BIN / "python"), "-c", floor],
     }, options.turns)  # fmt: skip
     results = {}
@@ -394,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\n## ratios (medians of whole processes, measured side by side above)")
     ratio("tiny package / import pyarrow.csv, .compute, .parquet",
           tiny_times[PACKAGE] / tiny_times[IMPORTS], "<= 1.5x")  # fmt: skip
+    ratio("tiny package, other shape (accents) / the same imports",
+          tiny_times[TINY_OTHER] / tiny_times[IMPORTS], "<= 1.5x")  # fmt: skip
     for rows, times in results.items():
         if FRICTIONLESS in times:
             target = ">= 20x" if rows <= 500_000 else ">= 30x"
