@@ -375,10 +375,15 @@ def _encoding_detector() -> Any:
     confidence and order stay), so the pipeline without it gives frictionless the same
     answer; tests/test_fast_engine.py compares the two. Any other chardet runs whole.
     """
+    return _detector_class()()
+
+
+@functools.cache
+def _detector_class() -> type:
     import chardet
 
     if chardet.__version__ != "7.7.0":
-        return chardet.UniversalDetector()
+        return chardet.UniversalDetector
     from chardet.pipeline import DetectionResult
     from chardet.pipeline.orchestrator import _run_pipeline_core
 
@@ -401,7 +406,7 @@ def _encoding_detector() -> Any:
                 self._done = True
             return self.result
 
-    return LanguageBlindDetector()
+    return LanguageBlindDetector
 
 
 def named_for_bom(encoding: str, buffer: bytes) -> str:
