@@ -89,14 +89,26 @@ def test_declared_hash_and_bytes_are_checked(folder):
 
 def test_repeats_point_to_the_last_row_holding_the_key_across_batches():
     seen = SeenKeys()
-    keys = [np.array(batch, dtype=np.int64) for batch in ([5, 6, 5], [7, 6], [5])]
-    results, first_row = [], 2
-    for batch in keys:
-        hashes = hash_keys([(batch, np.zeros(len(batch), dtype=bool))])
-        positions, previous = seen.add(hashes, np.arange(first_row, first_row + len(batch)))
-        results.append(sorted(zip(positions.tolist(), previous.tolist(), strict=True)))
-        first_row += len(batch)
-    assert results == [[(2, 2)], [(1, 3)], [(0, 4)]]
+    first_row = 2
+    for batch in ([5, 6, 5], [7, 6], [5]):
+        values = np.array(batch, dtype=np.int64)
+        hashes = hash_keys([(values, np.zeros(len(values), dtype=bool))])
+        seen.add(hashes, np.arange(first_row, first_row + len(values)))
+        first_row += len(values)
+    rows, previous = seen.repeats()
+    assert list(zip(rows.tolist(), previous.tolist(), strict=True)) == [(4, 2), (6, 3), (7, 4)]
+
+
+def reference_repeats(batches: list[list[int]], first_row: int = 2) -> list[tuple[int, int]]:
+    """frictionless's way: a dict of each key to the last row that held it."""
+    last_row, found, row = {}, [], first_row
+    for batch in batches:
+        for key in batch:
+            if key in last_row:
+                found.append((row, last_row[key]))
+            last_row[key] = row
+            row += 1
+    return found
 
 
 def test_string_hashes_separate_near_strings_and_match_equal_ones():
@@ -127,18 +139,20 @@ def test_null_parts_hash_alike_and_lookup_finds_members():
     ),
     shift=st.integers(0, 30),
 )
-def test_integer_keys_find_the_repeats_hashed_keys_find(batches, shift):
+def test_integer_and_hashed_keys_find_the_repeats_a_dict_finds(batches, shift):
     hashed, ints = SeenKeys(), IntKeys()
     first_row = 2
     for batch in batches:
         values = np.array(batch, dtype=np.int64) + shift
         rows = np.arange(first_row, first_row + len(values))
-        expected = hashed.add(hash_keys([(values, np.zeros(len(values), dtype=bool))]), rows)
-        found = ints.add(values, rows)
-        assert sorted(zip(*map(np.ndarray.tolist, found), strict=True)) == sorted(
-            zip(*map(np.ndarray.tolist, expected), strict=True)
-        )
+        hashed.add(hash_keys([(values, np.zeros(len(values), dtype=bool))]), rows)
+        ints.add(values, rows)
         first_row += len(values)
+    expected = reference_repeats([[value + shift for value in batch] for batch in batches])
+    for seen in (hashed, ints):
+        rows, previous = seen.repeats()
+        assert list(zip(rows.tolist(), previous.tolist(), strict=True)) == expected
+        assert len(seen) == sum(map(len, batches))
 
 
 @pytest.mark.parametrize("keys", [[1, 2, 3, 7], list(range(0, 10**6, 1000)), [5]])

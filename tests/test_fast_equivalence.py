@@ -29,7 +29,7 @@ from ddet_data.errors import Unsupported
 from ddet_data.validate import validate_paths
 from ddet_data.validate.fast import engine as fast_engine
 from ddet_data.validate.fast.engine import validate_resource_fast
-from ddet_data.validate.fast.source import open_parquet_source
+from ddet_data.validate.fast.source import BATCH_BYTES, open_parquet_source
 
 CASES = Path(__file__).parent / "fast_cases"
 SCHEMAS = json.loads((CASES / "cases.json").read_text(encoding="utf-8"))
@@ -152,6 +152,53 @@ def test_error_limit_truncates_as_frictionless(tmp_path, limit):
     fast = assert_same(package, "data", tmp_path, limit_errors=limit)
     assert fast["stats"]["errors"] == limit
     assert fast["warnings"] == [f"reached error limit: {limit}"]
+
+
+def write_repeating_keys(folder: Path, rows: int, kind: str, every: int) -> dict:
+    """A table whose key repeats an earlier row's every `every` rows, over many batches:
+    a text key, integers out of order, or a primary key of two fields."""
+    rnd = random.Random(rows + every)
+    order = list(range(rows))
+    if kind == "shuffled":
+        rnd.shuffle(order)
+    lines = ["cle,rang,texte"]
+    for row in range(rows):
+        key = order[rnd.randrange(row)] if row and row % every == 0 else order[row]
+        cle = f"C-{key:07d}" if kind == "text" else str(key)
+        rang = str(key % 3) if kind == "composite" else str(row)
+        lines.append(f"{cle},{rang},{'é' * (row % 40)}")
+    (folder / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fields = [{"name": "cle", "type": "integer" if kind == "shuffled" else "string"},
+              {"name": "rang", "type": "integer"}, {"name": "texte", "type": "string"}]  # fmt: skip
+    if kind == "composite":
+        schema = {"fields": fields, "primaryKey": ["cle", "rang"]}
+    else:
+        fields[0]["constraints"] = {"unique": True}
+        schema = {"fields": fields, "primaryKey": ["cle"]}
+    return {"resources": [{"name": "data", "path": "data.csv", "schema": schema}]}
+
+
+@pytest.mark.parametrize("kind", ["text", "shuffled", "composite"])
+def test_repeated_keys_across_batches_and_a_file_stopped_by_them(tmp_path, kind):
+    # 100,000 rows in some ten batches; a repeat every 40 rows gives the 1,000 errors of
+    # the limit before the end: the engine, which counts repeats as the keys double,
+    # stops reading there, and reports what frictionless reports.
+    package = write_repeating_keys(tmp_path, 100_000, kind, every=40)
+    assert (tmp_path / "data.csv").stat().st_size > 4 * BATCH_BYTES
+    fast = assert_same(package, "data", tmp_path, limit_errors=1000)
+    assert fast["warnings"] == ["reached error limit: 1000"]
+    assert {error["type"] for error in fast["errors"]} >= {"primary-key"}
+    read = []
+    validate_resource_fast(package["resources"][0], tmp_path, package, 1000, read.append)
+    assert read[-1] < 100_000
+
+
+@pytest.mark.parametrize("kind", ["text", "shuffled"])
+def test_repeated_keys_without_a_limit_are_all_found(tmp_path, kind):
+    package = write_repeating_keys(tmp_path, 30_000, kind, every=97)
+    assert (tmp_path / "data.csv").stat().st_size > BATCH_BYTES
+    fast = assert_same(package, "data", tmp_path, limit_errors=100_000)
+    assert sum(error["type"] == "unique-error" for error in fast["errors"]) > 250
 
 
 # Hypothesis: schemas and rows made up together

@@ -33,7 +33,7 @@ from .. import local_data_format, path_format
 from .cells import FieldCheck, arrow_of
 from .digests import FileDigest, digest_of
 from .findings import IntegrityPlan, RowFinding, row_errors
-from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys
+from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys, sorted_distinct
 from .schema import FieldSpec, read_light_schema
 from .source import (
     READ_COMPRESSED,
@@ -52,6 +52,7 @@ _SCHEMA_KEYS = {"fields", "primaryKey", "foreignKeys", "missingValues", "$schema
                 "title", "description", "profile", "fieldsMatch"}  # fmt: skip
 PARALLEL_ROWS = 20_000  # below this, handing columns to threads costs more than it saves
 _PK_NULL_NOTE = 'cells composing the primary keys are all "None"'
+_FIRST_REPEAT_COUNT = 1 << 16  # keys recorded before repeats are first counted
 
 
 def validate_resource_fast(
@@ -152,6 +153,8 @@ def _validate(
     known = len(header_errors)
     rows = 0
     stopped_early = False
+    repeats = 0  # rows repeating an earlier row's unique or primary key, when last counted
+    next_count = _FIRST_REPEAT_COUNT
     for batch in _batches(table, lookups):
         found = _check_batch(table, batch, lookups)
         findings.extend(found)
@@ -159,10 +162,16 @@ def _validate(
         rows = batch.start + batch.num_rows
         if progress:
             progress(rows)
-        if limit_errors and known >= limit_errors:
+        if limit_errors and table.keys_recorded() >= next_count:
+            # Repeated keys are errors too: counted now and then (a count sorts the
+            # keys, hence at each doubling), so that a file of repeats stops near its limit.
+            next_count = 2 * table.keys_recorded()
+            repeats = table.repeat_count()
+        if limit_errors and known + repeats >= limit_errors:
             # The limit is reached within what was read: later rows cannot matter.
             stopped_early = True
             break
+    findings = _add_repeats(table, findings, lookups)
 
     errors = header_errors
     warnings: list[str] = []
@@ -268,6 +277,29 @@ class _Table:
         )
         # A one-field primary key that is also unique finds the same repeats: track once.
         self.primary_shares_unique = len(primary_positions) == 1 and primary_positions[0] in unique
+
+    def keys_recorded(self) -> int:
+        recorded = [len(seen) for seen in self.seen_unique.values()]
+        if self.seen_primary is not None:
+            recorded.append(len(self.seen_primary))
+        return max(recorded, default=0)
+
+    def repeats(self) -> tuple[dict[int, tuple[np.ndarray, np.ndarray]], tuple | None]:
+        """(row numbers, previous row numbers) of the repeats of each unique field, and
+        of the primary key (None without one)."""
+        unique = {position: seen.repeats() for position, seen in self.seen_unique.items()}
+        if self.seen_primary is None:
+            return unique, None
+        if self.primary_shares_unique:
+            return unique, unique[self.plan.primary_key_fields[0]]
+        return unique, self.seen_primary.repeats()
+
+    def repeat_count(self) -> int:
+        """Errors the repeats make: one a unique field, one the primary key, per row."""
+        unique, primary = self.repeats()
+        return sum(len(rows) for rows, _ in unique.values()) + (
+            len(primary[0]) if primary is not None else 0
+        )
 
 
 def _seen_keys(checks: list[FieldCheck], positions: list[int]) -> SeenKeys | IntKeys:
@@ -379,36 +411,21 @@ def _check_batch(table: _Table, batch: Batch, lookups: list) -> list[RowFinding]
     for index in np.flatnonzero(blank) if table.width else []:
         finding(int(index)).blank = True
 
+    # Unique and primary keys are recorded; their repeats are found after the last
+    # batch (`_add_repeats`), by one sort.
     first_row = table.source.first_row
-    unique_repeats: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for position, seen in table.seen_unique.items():
-        values, nulls = keys[position]
-        present = np.flatnonzero(~nulls)
-        repeats, previous = seen.add(
-            _key_of([keys[position]], present, seen), batch.numbers(present, first_row)
-        )
-        unique_repeats[position] = (repeats, previous)
-        indices = present[repeats]
-        for index, prev, text in zip(
-            indices, previous, batch.text(position, indices), strict=True
-        ):
-            cell = table.checks[position].read(text)[0]
-            finding(int(index)).unique[position] = (int(prev), str(cell))
+        present = np.flatnonzero(~keys[position][1])
+        seen.add(_key_of([keys[position]], present, seen), batch.numbers(present, first_row))
     if table.seen_primary is not None:
         parts = [keys[p] for p in table.plan.primary_key_fields]
         all_null = np.logical_and.reduce([nulls for _, nulls in parts])
         for index in np.flatnonzero(all_null):
             finding(int(index)).primary_key = _PK_NULL_NOTE
-        present = np.flatnonzero(~all_null)
-        if table.primary_shares_unique:
-            repeats, previous = unique_repeats[table.plan.primary_key_fields[0]]
-        else:
+        if not table.primary_shares_unique:
+            present = np.flatnonzero(~all_null)
             seen = table.seen_primary
-            numbers = batch.numbers(present, first_row)
-            repeats, previous = seen.add(_key_of(parts, present, seen), numbers)
-        for spot, prev in zip(repeats, previous, strict=True):
-            note = f"the same as in the row at position {int(prev)}"
-            finding(int(present[spot])).primary_key = note
+            seen.add(_key_of(parts, present, seen), batch.numbers(present, first_row))
     for group_index, (group, lookup) in enumerate(zip(table.foreign_keys, lookups, strict=True)):
         if any(p not in keys for p in group["positions"]):
             continue  # left unread: its lookup holds every value its statistics allow
@@ -560,6 +577,51 @@ def _column_pool() -> Any:
     from concurrent.futures import ThreadPoolExecutor  # ~10 ms, only for large batches
 
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="columns")
+
+
+def _add_repeats(table: _Table, findings: list[RowFinding], lookups: list) -> list[RowFinding]:
+    """The findings, with the rows that repeat an earlier row's unique or primary key.
+
+    Their cells were not kept: in the usual file no key repeats, and keeping every
+    row's cells against the chance would cost more than the data. So the rows that do
+    repeat are read again, alone, from the start of the file to the last of them."""
+    unique, primary = table.repeats()
+    wanted = [rows for rows, _ in unique.values()] + ([primary[0]] if primary is not None else [])
+    if not any(len(rows) for rows in wanted):
+        return findings
+    numbers = sorted_distinct(np.concatenate(wanted))
+    by_number = {finding.row_number: finding for finding in findings}
+    key_cells: dict[tuple[int, int], str] = {}
+    first_row = table.source.first_row
+    for batch in _batches(table, lookups):
+        batch_numbers = batch.numbers(np.arange(batch.num_rows), first_row)
+        spots = np.minimum(np.searchsorted(numbers, batch_numbers), len(numbers) - 1)
+        indices = np.flatnonzero(numbers[spots] == batch_numbers)
+        if len(indices):
+            fresh = []
+            for index in indices.tolist():
+                number = int(batch_numbers[index])
+                if number not in by_number:
+                    by_number[number] = RowFinding(
+                        batch.start + index, [], first_row=first_row,
+                        number=None if batch.row_numbers is None else number,
+                    )  # fmt: skip
+                    fresh.append(by_number[number])
+            _fill_cells(fresh, batch, _empty_lines(batch))
+            for position in unique:
+                texts = batch.text(position, indices)
+                for index, text in zip(indices.tolist(), texts, strict=True):
+                    cell = table.checks[position].read(text)[0]
+                    key_cells[(position, int(batch_numbers[index]))] = str(cell)
+        if batch.num_rows and int(batch_numbers[-1]) >= int(numbers[-1]):
+            break  # the last repeat is read
+    for position, (rows, previous) in unique.items():
+        for row, prev in zip(rows.tolist(), previous.tolist(), strict=True):
+            by_number[row].unique[position] = (prev, key_cells[(position, row)])
+    if primary is not None:
+        for row, prev in zip(primary[0].tolist(), primary[1].tolist(), strict=True):
+            by_number[row].primary_key = f"the same as in the row at position {prev}"
+    return sorted(by_number.values(), key=lambda finding: finding.index)
 
 
 def _fill_cells(found: list[RowFinding], batch: Batch, empty_lines: np.ndarray | None) -> None:

@@ -1,9 +1,11 @@
 """Unique, primary and foreign keys across batches, in bounded memory.
 
-A key (one cast value, or a tuple of them) is kept as a 64-bit hash with the number
-of the last row that held it: 12 bytes per distinct key, instead of a Python dict of
-objects (~100 bytes each). Hashes live in sorted runs that are merged as they grow (a
-small log-structured set), so checking a batch costs a few binary searches.
+A key (one cast value, or a tuple of them) is kept as a 64-bit hash: 8 bytes a key,
+instead of a Python dict of objects (~100 bytes each). The keys of a unique field or a
+primary key are only recorded as the batches come; their repeats are found when asked,
+by sorting every hash once (`SeenKeys.repeats`). Checking each batch against the keys
+before it, in sorted runs merged as they grew, cost three times the parse itself on a
+table of 2 million rows with a text key; the one sort costs a tenth of the parse.
 A false duplicate needs two keys with the same 64-bit hash: about 1 in 10^8 for
 10 million keys.
 """
@@ -16,7 +18,6 @@ import pyarrow as pa
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0x100000001B3)
 _BYTE_BASE = np.uint64(0x100000001B3)
-_MAX_MERGED_RUN = 1 << 22  # beyond this, runs stay apart: merging would double memory
 
 
 def hash_keys(parts: list[tuple[np.ndarray | pa.Array, np.ndarray]]) -> np.ndarray:
@@ -93,7 +94,7 @@ def _hash_strings(strings: pa.Array) -> np.ndarray:
         return _mix64(hashed ^ lengths.astype(np.uint64))
 
 
-def _unique(values: np.ndarray) -> np.ndarray:
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values: `np.unique` without its import of numpy.ma (~30 ms)."""
     ordered = np.sort(values)
     if len(ordered) < 2:
@@ -105,50 +106,83 @@ def _unique(values: np.ndarray) -> np.ndarray:
 
 
 class SeenKeys:
-    """The keys met so far, each with the last row number that held it."""
+    """The hashed keys of a unique field or primary key, row by row, and their repeats."""
 
     def __init__(self) -> None:
-        self._runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self._hashes: list[np.ndarray] = []
+        self._numbers = _RowNumbers()
 
-    def add(self, hashes: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Record keys (rows ascending); return (positions, previous row) of repeats."""
-        if len(hashes) == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
-        order = np.argsort(hashes, kind="stable")
-        sorted_hashes = hashes[order]
-        sorted_rows = rows[order]
-        previous = np.full(len(order), -1, dtype=np.int64)
-        same = sorted_hashes[1:] == sorted_hashes[:-1]
-        previous[1:][same] = sorted_rows[:-1][same]
-        unresolved = np.flatnonzero(previous < 0)
-        for run_hashes, run_rows in reversed(self._runs):  # newest run first
-            if len(unresolved) == 0:
-                break
-            wanted = sorted_hashes[unresolved]
-            spots = np.searchsorted(run_hashes, wanted)
-            spots_clipped = np.minimum(spots, len(run_hashes) - 1)
-            hit = (spots < len(run_hashes)) & (run_hashes[spots_clipped] == wanted)
-            previous[unresolved[hit]] = run_rows[spots_clipped[hit]]
-            unresolved = unresolved[~hit]
-        last = np.ones(len(order), dtype=bool)
-        last[:-1] = ~same
-        self._runs.append((sorted_hashes[last], sorted_rows[last].astype(np.uint32)))
-        self._merge()
-        repeated = previous >= 0
-        return order[repeated], previous[repeated]
+    def __len__(self) -> int:
+        return len(self._numbers)
 
-    def _merge(self) -> None:
-        while len(self._runs) >= 2:
-            (old_h, old_r), (new_h, new_r) = self._runs[-2], self._runs[-1]
-            if len(old_h) > 2 * len(new_h) or len(old_h) + len(new_h) > _MAX_MERGED_RUN:
-                return
-            hashes = np.concatenate([old_h, new_h])
-            rows = np.concatenate([old_r, new_r])
-            order = np.argsort(hashes, kind="stable")  # timsort: a linear merge of two runs
-            hashes, rows = hashes[order], rows[order]
-            keep = np.ones(len(hashes), dtype=bool)
-            keep[:-1] = hashes[1:] != hashes[:-1]  # the newer row wins
-            self._runs[-2:] = [(hashes[keep], rows[keep])]
+    def add(self, hashes: np.ndarray, numbers: np.ndarray) -> None:
+        """Record the keys of some rows (their row numbers, ascending)."""
+        if len(hashes):
+            self._hashes.append(hashes)
+            self._numbers.add(numbers)
+
+    def repeats(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row number, row number of the last row before it with that key) of every
+        row whose key an earlier row held, in row order."""
+        if len(self._hashes) > 1:
+            self._hashes = [np.concatenate(self._hashes)]
+        if not self._hashes:
+            return _NONE, _NONE
+        hashes = self._hashes[0]
+        ordered = np.sort(hashes)
+        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+        del ordered
+        if len(repeated) == 0:
+            return _NONE, _NONE  # the usual case: one sort, and done
+        repeated = sorted_distinct(repeated)
+        spots = np.minimum(np.searchsorted(repeated, hashes), len(repeated) - 1)
+        holders = np.flatnonzero(repeated[spots] == hashes)  # every row of a repeated key
+        return _repeats_among(hashes[holders], self._numbers.at(holders))
+
+
+def _repeats_among(keys: np.ndarray, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For rows given in row order: (row, previous row) of each row whose key is an
+    earlier one's, in row order."""
+    order = np.argsort(keys, kind="stable")  # a key's rows stay in row order
+    keys, rows = keys[order], numbers[order]
+    same = keys[1:] == keys[:-1]
+    later, previous = rows[1:][same], rows[:-1][same]
+    in_row_order = np.argsort(later, kind="stable")
+    return later[in_row_order], previous[in_row_order]
+
+
+_NONE = np.empty(0, np.int64)
+
+
+class _RowNumbers:
+    """The row numbers of recorded keys: a batch of consecutive rows (the usual case) as
+    its first number and count, others as arrays."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []  # position of each batch's first key
+        self._parts: list[tuple[int, np.ndarray | None]] = []  # (first number, or the numbers)
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, numbers: np.ndarray) -> None:
+        first, count = int(numbers[0]), len(numbers)
+        consecutive = int(numbers[-1]) - first == count - 1
+        self._starts.append(self._count)
+        self._parts.append((first, None if consecutive else numbers.astype(np.int64)))
+        self._count += count
+
+    def at(self, positions: np.ndarray) -> np.ndarray:
+        """The row numbers of the keys at these positions (ascending)."""
+        batches = np.searchsorted(np.array(self._starts, np.int64), positions, side="right") - 1
+        found = np.empty(len(positions), np.int64)
+        for batch in sorted_distinct(batches):
+            spots = np.flatnonzero(batches == batch)
+            offsets = positions[spots] - self._starts[batch]
+            first, numbers = self._parts[batch]
+            found[spots] = first + offsets if numbers is None else numbers[offsets]
+        return found
 
 
 class KeyLookup:
@@ -159,11 +193,11 @@ class KeyLookup:
         self._sorted: np.ndarray | None = None
 
     def add(self, hashes: np.ndarray) -> None:
-        self._chunks.append(_unique(hashes))
+        self._chunks.append(sorted_distinct(hashes))
 
     def freeze(self) -> None:
         merged = np.concatenate(self._chunks) if self._chunks else np.empty(0, np.uint64)
-        self._sorted = _unique(merged)
+        self._sorted = sorted_distinct(merged)
         self._chunks = []
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
@@ -175,13 +209,13 @@ class KeyLookup:
 
 
 class IntKeys:
-    """Seen one-field integer keys, cheap while they come in ascending order.
+    """The keys of a one-field integer unique or primary key, cheap while they ascend.
 
-    A key above every key met so far is new: no hashing, no search. Such keys are kept
-    as ascending segments, and a run of consecutive keys on consecutive rows (an `id`
-    column) as three numbers, so a clean key column costs almost no memory. Keys that
-    do not ascend (repeats, or a file out of order) go through a `SeenKeys`, which
-    then holds the last row of every key met out of order.
+    A key above every key met before it is new: no hashing, no search. Such keys are
+    kept as ascending segments, and a run of consecutive keys on consecutive rows (an
+    `id` column) as three numbers, so a clean key column costs almost no memory. Keys
+    that do not ascend (repeats, or a file out of order) are kept with their row
+    numbers; `repeats` compares them with the segments and with each other.
     """
 
     def __init__(self) -> None:
@@ -189,19 +223,24 @@ class IntKeys:
         # Ascending, disjoint segments: (first key, last key, first row or None, keys, rows)
         self._firsts: list[int] = []
         self._segments: list[tuple[int, int, int | None, np.ndarray | None, np.ndarray | None]] = []
-        self._others = SeenKeys()
+        self._others: list[tuple[np.ndarray, np.ndarray]] = []  # (keys, row numbers)
+        self._count = 0
 
-    def add(self, values: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Record keys (rows ascending); return (positions, previous row) of repeats."""
+    def __len__(self) -> int:
+        return self._count
+
+    def add(self, values: np.ndarray, rows: np.ndarray) -> None:
+        """Record the keys of some rows (their row numbers, ascending)."""
         values = values.astype(np.int64, copy=False)
         if len(values) == 0:
-            return np.empty(0, np.int64), np.empty(0, np.int64)
+            return
+        self._count += len(values)
         floor = np.iinfo(np.int64).min if self._top is None else self._top
         if int(values[0]) > floor and (len(values) == 1 or (values[1:] > values[:-1]).all()):
             # Every key above the one before (an `id` column): one comparison a row.
             self._top = int(values[-1])
             self._append(values, rows)
-            return np.empty(0, np.int64), np.empty(0, np.int64)
+            return
         before = np.empty(len(values), dtype=np.int64)
         before[0] = floor
         if len(values) > 1:
@@ -209,22 +248,39 @@ class IntKeys:
             np.maximum(before[1:], floor, out=before[1:])
         rising = values > before
         self._top = max(floor, int(values.max()))
-        others = np.flatnonzero(~rising)
-        if len(others) == 0:
-            self._append(values, rows)
-            return np.empty(0, np.int64), np.empty(0, np.int64)
         ascending = np.flatnonzero(rising)
-        # An out-of-order key may repeat an ascending key of an earlier batch or of this
-        # one (necessarily on an earlier row), or another out-of-order key; the latter
-        # is the more recent holder.
         self._append(values[ascending], rows[ascending])
-        wanted = values[others]
-        previous = self._find(wanted)
-        hashes = _mix64(wanted.view(np.uint64))
-        spots, latest = self._others.add(hashes, rows[others])
-        previous[spots] = latest
-        repeated = previous >= 0
-        return others[repeated], previous[repeated]
+        others = np.flatnonzero(~rising)
+        if len(others):
+            self._others.append((values[others], rows[others].astype(np.uint32)))
+
+    def repeats(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row number, row number of the last row before it with that key) of every
+        row whose key an earlier row held, in row order."""
+        if not self._others:
+            return _NONE, _NONE  # every key above the ones before it: no repeat
+        if len(self._others) > 1:
+            self._others = [(np.concatenate([k for k, _ in self._others]),
+                             np.concatenate([r for _, r in self._others]))]  # fmt: skip
+        keys, numbers = self._others[0]
+        # A key that ascended was the first of its value (any later row holding it is
+        # below the top): an out-of-order key may repeat it, or an earlier such key.
+        first_rows = self._find(keys)
+        held = first_rows >= 0
+        ordered = np.sort(keys)
+        repeated = sorted_distinct(ordered[1:][ordered[1:] == ordered[:-1]])
+        del ordered
+        if len(repeated):
+            spots = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
+            held |= repeated[spots] == keys
+        if not held.any():
+            return _NONE, _NONE  # the usual case of a file out of order: one sort, and done
+        holders = np.flatnonzero(held)
+        firsts = sorted_distinct(keys[holders][first_rows[holders] >= 0])
+        keys = np.concatenate([firsts, keys[holders]])
+        numbers = np.concatenate([self._find(firsts), numbers[holders]])
+        order = np.argsort(numbers, kind="stable")
+        return _repeats_among(keys[order], numbers[order])
 
     def _append(self, values: np.ndarray, rows: np.ndarray) -> None:
         if len(values) == 0:
@@ -249,7 +305,7 @@ class IntKeys:
         if not self._segments:
             return found
         which = np.searchsorted(np.array(self._firsts, dtype=np.int64), wanted, side="right") - 1
-        for segment in _unique(which[which >= 0]):
+        for segment in sorted_distinct(which[which >= 0]):
             first, last, row, keys, rows = self._segments[segment]
             spots = np.flatnonzero((which == segment) & (wanted <= last))
             if keys is None:
@@ -272,10 +328,11 @@ class IntKeyLookup:
         self._full = False  # every integer from the lowest key to the highest is a key
 
     def add(self, values: np.ndarray) -> None:
-        self._chunks.append(_unique(values.astype(np.int64, copy=False)))
+        self._chunks.append(sorted_distinct(values.astype(np.int64, copy=False)))
 
     def freeze(self) -> None:
-        keys = _unique(np.concatenate(self._chunks)) if self._chunks else np.empty(0, np.int64)
+        merged = np.concatenate(self._chunks) if self._chunks else np.empty(0, np.int64)
+        keys = sorted_distinct(merged)
         self._chunks = []
         if len(keys) and int(keys[-1]) - int(keys[0]) < max(8 * len(keys), 1 << 16):
             self._low = int(keys[0])
