@@ -119,6 +119,15 @@ def test_string_hashes_separate_near_strings_and_match_equal_ones():
     assert len(set(hashes.tolist())) == len(words) - 2
 
 
+def test_strings_of_one_width_hash_as_among_strings_of_several():
+    # A foreign key's values may all be of one width and its lookup's not: same hashes.
+    codes = ["C-001", "C-002", "Z-999"]
+    alone = hash_keys([(pa.array(codes), np.zeros(3, dtype=bool))])
+    mixed = hash_keys([(pa.array([*codes, "C-1", ""]), np.zeros(5, dtype=bool))])
+    assert alone.tolist() == mixed[:3].tolist()
+    assert len(set(alone.tolist())) == 3
+
+
 def test_null_parts_hash_alike_and_lookup_finds_members():
     values = np.array([1, 2, 3], dtype=np.int64)
     nulls = np.array([False, True, True])

@@ -641,6 +641,8 @@ def _fill_cells(found: list[RowFinding], batch: Batch, empty_lines: np.ndarray |
 
 
 def _take(values: np.ndarray | pa.Array, positions: np.ndarray) -> np.ndarray | pa.Array:
+    if len(positions) == len(values):
+        return values  # every row (positions are distinct and ascending)
     if isinstance(values, pa.Array):
         return values.take(arrow_of(positions))
     return values[positions]

@@ -72,12 +72,15 @@ def _mix64(values: np.ndarray) -> np.ndarray:
 
 def _hash_strings(strings: pa.Array) -> np.ndarray:
     """A polynomial hash of each string's UTF-8 bytes, read straight from Arrow buffers."""
-    strings = strings.fill_null("")
-    if strings.type != pa.large_string():
+    if strings.null_count:
+        strings = strings.fill_null("")
+    if strings.type not in (pa.string(), pa.large_string()):
         strings = strings.cast(pa.large_string())
     count = len(strings)
     _, offsets_buffer, data_buffer = strings.buffers()
-    offsets = np.frombuffer(offsets_buffer, np.int64)[strings.offset : strings.offset + count + 1]
+    width = np.int64 if strings.type == pa.large_string() else np.int32
+    offsets = np.frombuffer(offsets_buffer, width)[strings.offset : strings.offset + count + 1]
+    offsets = offsets.astype(np.int64, copy=False)
     lengths = np.diff(offsets)
     start = offsets[0]
     data = np.frombuffer(data_buffer, np.uint8)[start : offsets[-1]] if data_buffer else None
@@ -86,6 +89,13 @@ def _hash_strings(strings: pa.Array) -> np.ndarray:
         longest = int(lengths.max())
         with np.errstate(over="ignore"):
             powers = np.cumprod(np.full(longest, _BYTE_BASE, dtype=np.uint64))
+            if int(lengths.min()) == longest:
+                # Codes and ids of one width (a SIRET, "C-0000001"): the same sum, a row
+                # of a grid each, without placing every byte; a fifth of the time.
+                grid = data.reshape(count, longest).astype(np.uint64)
+                grid += np.uint64(1)
+                grid *= powers
+                return _mix64(grid.sum(axis=1, dtype=np.uint64) ^ lengths.astype(np.uint64))
             position = np.arange(len(data)) - np.repeat(offsets[:-1] - start, lengths)
             contributions = (data.astype(np.uint64) + np.uint64(1)) * powers[position]
             filled = lengths > 0
