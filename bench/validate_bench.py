@@ -11,7 +11,8 @@ numbers and integers, dates, booleans, enum and patterned strings, a foreign key
 schema file of its own; a copy with errors in 1% of its rows; a 40-row package, and 40
 rows of the other shape below (French text, no declared encoding); and a
 table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents, a
-nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet.
+nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet, and the
+same table with a text primary key whose ids come in no order.
 Every command runs as a whole process, the commands taking turns K times (default 7;
 frictionless's F turns, default 3, last), and the script prints their median wall times
 and peak memory, then every ratio the issue sets a target for, each measured side by
@@ -23,8 +24,8 @@ with the files' md5 and sha256, and beside it with its text report, for which no
 is computed (none is shown). The load average is printed before and after: this
 machine is shared.
 
-Last comes the peak memory of ddet-data on a ~1 GB CSV (a few minutes to generate the
-first time; `--skip-big` leaves it out).
+Last comes the peak memory of ddet-data on a ~1 GB CSV, and on a ~1 GB CSV of the
+keyed shape (a few minutes to generate the first time; `--skip-big` leaves them out).
 """
 
 from __future__ import annotations
@@ -188,6 +189,21 @@ def write_big_package(folder: Path, target_bytes: int) -> Path:
     return path
 
 
+def write_big_keyed(folder: Path, target_bytes: int) -> Path:
+    """~target_bytes of the keyed other shape, in chunks (ids distinct across them)."""
+    descriptor, _ = write_other_shape(folder, 1000, keyed=True)
+    if (folder / "communes.csv").stat().st_size >= target_bytes:
+        return descriptor
+    chunk_rows, start = 1_000_000, 0
+    with open(folder / "communes.csv", "wb") as out:
+        while out.tell() < target_bytes:
+            table = other_table(chunk_rows, seed=start, keyed=True, first_id=start)
+            options = pa_csv.WriteOptions(include_header=start == 0)
+            pa_csv.write_csv(table, out, write_options=options)
+            start += chunk_rows
+    return descriptor
+
+
 def run(command: list[str]) -> tuple[float, float, int, str]:
     """Wall seconds, peak RSS in MB, exit code and last error line of one whole process.
 
@@ -243,13 +259,17 @@ OTHER_SCHEMA = {
 }  # fmt: skip
 
 
-def write_other_shape(folder: Path, rows: int) -> tuple[Path, Path]:
-    """One table of another shape: every text quoted (as pyarrow writes it), accents, a
-    nullable number, datetimes, fixed-width codes, no key; as CSV and as Parquet."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if (folder / "datapackage-parquet.json").exists():
-        return folder / "datapackage.json", folder / "datapackage-parquet.json"
-    rng = np.random.default_rng(7)
+# The same with a text primary key, its ids in no order (as a table sorted on another
+# column holds them): no key is then cheap to check.
+KEYED_SCHEMA = {
+    "fields": [{"name": "identifiant", "type": "string",
+                "constraints": {"required": True, "unique": True}}, *OTHER_SCHEMA["fields"]],
+    "primaryKey": ["identifiant"],
+}  # fmt: skip
+
+
+def other_table(rows: int, seed: int = 7, keyed: bool = False, first_id: int = 0) -> pa.Table:
+    rng = np.random.default_rng(seed)
     seconds = rng.integers(0, 300_000_000, rows).astype("timedelta64[s]")
     density = rng.uniform(0, 20_000, rows)
     table = pa.table({
@@ -265,6 +285,21 @@ def write_other_shape(folder: Path, rows: int) -> tuple[Path, Path]:
         "commentaire": np.where(rng.random(rows) < 0.3, "",
                                 np.char.add("obs ", rng.integers(0, 100_000, rows).astype(str))),
     })  # fmt: skip
+    if keyed:
+        ids = rng.permutation(rows) + first_id
+        table = table.add_column(0, "identifiant", pa.array(np.char.add("CM-", np.char.zfill(
+            ids.astype(str), 9))))  # fmt: skip
+    return table
+
+
+def write_other_shape(folder: Path, rows: int, keyed: bool = False) -> tuple[Path, Path]:
+    """One table of another shape: every text quoted (as pyarrow writes it), accents, a
+    nullable number, datetimes, fixed-width codes, no key (`keyed`: a text primary key
+    in no order); as CSV and as Parquet."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if (folder / "datapackage-parquet.json").exists():
+        return folder / "datapackage.json", folder / "datapackage-parquet.json"
+    table = other_table(rows, keyed=keyed)
     pa_csv.write_csv(table, str(folder / "communes.csv"))
     # The same typed table: the codes stay text (read back from the CSV they would be
     # integers, and lose their leading zeros).
@@ -272,7 +307,7 @@ def write_other_shape(folder: Path, rows: int) -> tuple[Path, Path]:
     paths = []
     for name, fmt in (("datapackage.json", "csv"), ("datapackage-parquet.json", "parquet")):
         resource = {"name": "communes", "type": "table", "path": f"communes.{fmt}",
-                    "format": fmt, "schema": OTHER_SCHEMA}  # fmt: skip
+                    "format": fmt, "schema": KEYED_SCHEMA if keyed else OTHER_SCHEMA}  # fmt: skip
         path = folder / name
         path.write_text(json.dumps({"name": "other", "resources": [resource]}), encoding="utf-8")
         paths.append(path)
@@ -352,7 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     # of the short runs; frictionless's minutes-long ones take 3.
     parser.add_argument("--turns", type=int, default=7)
     parser.add_argument("--frictionless-turns", type=int, default=3)
-    parser.add_argument("--skip-big", action="store_true", help="no memory check on a ~1 GB CSV")
+    parser.add_argument("--skip-big", action="store_true", help="no memory check on ~1 GB CSVs")
     parser.add_argument("--skip-frictionless", action="store_true")
     options = parser.parse_args(argv)
     skip = {FRICTIONLESS} if options.skip_frictionless else set()
@@ -388,6 +423,13 @@ def main(argv: list[str] | None = None) -> int:
         PARSE: [str(BIN / "python"), "-c", typed_parse(other_csv.parent / "communes.csv",
                                                        OTHER_SCHEMA)],
     }, options.turns)  # fmt: skip
+    keyed_csv, keyed_parquet = write_other_shape(OUT / "other-key", 1_000_000, keyed=True)
+    keyed = bench("the other shape with a text primary key in no order, 1,000,000 rows", {
+        PACKAGE: [*ddet_validate, str(keyed_csv)],
+        PARQUET: [*ddet_validate, str(keyed_parquet)],
+        PARSE: [str(BIN / "python"), "-c", typed_parse(keyed_csv.parent / "communes.csv",
+                                                       KEYED_SCHEMA)],
+    }, options.turns)  # fmt: skip
     spoiled = write_package(OUT / "errors", min(results), error_share=0.01)
     write_parquet_package(OUT / "errors", spoiled)
     every = min(results) * 2
@@ -420,6 +462,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio("another shape: ddet-data (CSV, text report) / bare typed parse",
           other[TEXT] / other[PARSE], "<= 2x")  # fmt: skip
     ratio("another shape: CSV / Parquet", other[PACKAGE] / other[PARQUET], ">= 2x")
+    ratio("text key: ddet-data (CSV) / bare typed parse", keyed[PACKAGE] / keyed[PARSE],
+          "<= 2x")  # fmt: skip
+    ratio("text key: CSV / Parquet", keyed[PACKAGE] / keyed[PARQUET], ">= 2x")
     ratio("1% errors: CSV package / Parquet package", errors[PACKAGE] / errors[PARQUET], ">= 2x")
     print(f"  1% errors: the same findings from CSV and Parquet: {same}")
     if not options.skip_big:
@@ -427,6 +472,11 @@ def main(argv: list[str] | None = None) -> int:
         big_command = {PACKAGE: commands(big.parent, 1000)[PACKAGE]}
         big_times = bench("memory on a ~1 GB CSV", big_command, 1)
         print(f"  peak memory on ~1 GB: {big_times[PACKAGE + ' MB']:.0f} MB (target < 500 MB)")
+        big_keyed = write_big_keyed(OUT / "big-key", 1_000_000_000)
+        keyed_times = bench("memory on a ~1 GB CSV with a text key", {
+            PACKAGE: [*ddet_validate, str(big_keyed)]}, 1)  # fmt: skip
+        print(f"  peak memory on ~1 GB, text key: {keyed_times[PACKAGE + ' MB']:.0f} MB "
+              "(target < 500 MB)")  # fmt: skip
     print(f"load average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     return 0
 
