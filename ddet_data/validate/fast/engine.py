@@ -172,7 +172,7 @@ def _validate(
             # The limit is reached within what was read: later rows cannot matter.
             stopped_early = True
             break
-    findings = _add_repeats(table, findings, lookups)
+    findings = _add_repeats(table, findings, lookups, limit_errors)
 
     errors = header_errors
     warnings: list[str] = []
@@ -580,17 +580,26 @@ def _column_pool() -> Any:
     return ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="columns")
 
 
-def _add_repeats(table: _Table, findings: list[RowFinding], lookups: list) -> list[RowFinding]:
+def _add_repeats(
+    table: _Table, findings: list[RowFinding], lookups: list, limit_errors: int
+) -> list[RowFinding]:
     """The findings, with the rows that repeat an earlier row's unique or primary key.
 
     Their cells were not kept: in the usual file no key repeats, and keeping every
     row's cells against the chance would cost more than the data. So the rows that do
-    repeat are read again, alone, from the start of the file to the last of them."""
+    repeat are read again, alone, from the start of the file to the last of them that
+    can be reported (each has an error: past the limit-th, none can)."""
     unique, primary = table.repeats()
     wanted = [rows for rows, _ in unique.values()] + ([primary[0]] if primary is not None else [])
     if not any(len(rows) for rows in wanted):
         return findings
     numbers = sorted_distinct(np.concatenate(wanted))
+    if limit_errors and len(numbers) > limit_errors:
+        numbers = numbers[:limit_errors]
+        last = int(numbers[-1])
+        unique = {p: (rows[rows <= last], prev[rows <= last]) for p, (rows, prev) in unique.items()}
+        if primary is not None:
+            primary = (primary[0][primary[0] <= last], primary[1][primary[0] <= last])
     by_number = {finding.row_number: finding for finding in findings}
     key_cells: dict[tuple[int, int], str] = {}
     first_row = table.source.first_row
