@@ -4,8 +4,9 @@
 (fast_source), tests every column at once and hands the doubtful cells to
 frictionless's own cell reader (fast_cells), tracks unique, primary and foreign keys
 as hashes, or as plain integers for one-field integer keys (fast_keys), and replays
-frictionless's order of errors within a row (fast_errors). Memory holds one batch plus
-12 bytes per distinct key, and next to nothing for integer keys met in ascending order.
+frictionless's order of errors within a row (fast_errors). Memory holds a few batches
+plus 8 bytes per key of a unique field or primary key (their repeats are found by one
+sort after the last batch), and next to nothing for integer keys met in ascending order.
 A Parquet file is read as the CSV pyarrow's writer makes of it (fast_source).
 
 Whatever it cannot promise to read as frictionless does raises `Unsupported`; the
