@@ -128,6 +128,16 @@ def test_strings_of_one_width_hash_as_among_strings_of_several():
     assert len(set(alone.tolist())) == 3
 
 
+@pytest.mark.parametrize("length", [1024, 2048])
+def test_thue_morse_strings_and_their_complements_hash_apart(length):
+    # With the powers of one base as byte weights these hashed alike (found by review).
+    pattern = [bin(place).count("1") % 2 for place in range(length)]
+    strings = ["".join("ab"[bit] for bit in pattern), "".join("ba"[bit] for bit in pattern)]
+    for extra in ([], ["x"]):  # keys of one width, and among keys of several
+        hashes = hash_keys([(pa.array(strings + extra), np.zeros(2 + len(extra), dtype=bool))])
+        assert hashes[0] != hashes[1]
+
+
 def test_null_parts_hash_alike_and_lookup_finds_members():
     values = np.array([1, 2, 3], dtype=np.int64)
     nulls = np.array([False, True, True])

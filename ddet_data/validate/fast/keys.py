@@ -17,7 +17,6 @@ import pyarrow as pa
 
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)
 _MIX = np.uint64(0x100000001B3)
-_BYTE_BASE = np.uint64(0x100000001B3)
 
 
 def hash_keys(parts: list[tuple[np.ndarray | pa.Array, np.ndarray]]) -> np.ndarray:
@@ -88,22 +87,38 @@ def _hash_strings(strings: pa.Array) -> np.ndarray:
     if data is not None and len(data):
         longest = int(lengths.max())
         with np.errstate(over="ignore"):
+            weights = _byte_weights(longest)
             if int(lengths.min()) == longest:
-                # Codes and ids of one width (a SIRET, "C-0000001"): the same sum, by
-                # Horner's rule over the byte columns, without placing every byte.
+                # Codes and ids of one width (a SIRET, "C-0000001"): the same sum, a byte
+                # column at a time, without placing every byte.
                 grid = data.reshape(count, longest)
-                for place in range(longest - 1, -1, -1):
-                    hashed += grid[:, place]
-                    hashed += np.uint64(1)
-                    hashed *= _BYTE_BASE
+                for place in range(longest):
+                    hashed += (grid[:, place] + np.uint64(1)) * weights[place]
                 return _mix64(hashed ^ lengths.astype(np.uint64))
-            powers = np.cumprod(np.full(longest, _BYTE_BASE, dtype=np.uint64))
             position = np.arange(len(data)) - np.repeat(offsets[:-1] - start, lengths)
-            contributions = (data.astype(np.uint64) + np.uint64(1)) * powers[position]
+            contributions = (data.astype(np.uint64) + np.uint64(1)) * weights[position]
             filled = lengths > 0
             hashed[filled] = np.add.reduceat(contributions, (offsets[:-1] - start)[filled])
     with np.errstate(over="ignore"):
         return _mix64(hashed ^ lengths.astype(np.uint64))
+
+
+_weights = np.empty(0, np.uint64)
+
+
+def _byte_weights(length: int) -> np.ndarray:
+    """The multiplier of each byte place: odd 64-bit numbers of splitmix64's sequence.
+
+    Not the powers of one base: with those, a string and its complement in the
+    Thue-Morse pattern ("abbabaab..." and "baababba...", 1,024 bytes) hash alike whatever
+    the base, the sum of their differences vanishing modulo 2^64."""
+    global _weights
+    if len(_weights) < length:
+        size = max(length, 2 * len(_weights), 64)
+        with np.errstate(over="ignore"):
+            steps = np.arange(1, size + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        _weights = _mix64(steps) | np.uint64(1)
+    return _weights
 
 
 def sorted_distinct(values: np.ndarray) -> np.ndarray:
