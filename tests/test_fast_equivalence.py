@@ -203,6 +203,23 @@ def test_repeated_keys_without_a_limit_are_all_found(tmp_path, kind):
     assert sum(error["type"] == "unique-error" for error in fast["errors"]) > 250
 
 
+@pytest.mark.parametrize("ragged", [False, True])
+def test_a_record_longer_than_a_block_is_read_by_the_engine(tmp_path, ragged):
+    # pyarrow cannot split a record longer than its block ("straddling object"), and
+    # Python's csv stops at 131,072 characters a cell unless told otherwise.
+    long_cell = "x" * (2 * BATCH_BYTES)
+    lines = ["k,t"] + [f"{i},v{i}" for i in range(2000)] + [f"5,{long_cell}", f"6,{long_cell}"]
+    lines += [f"{i},w{i}" for i in range(2000, 30000)] + ["7,v3"]
+    if ragged:
+        lines.append("8")  # a missing cell: the file is read with Python's csv
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "k", "type": "integer", "constraints": {"unique": True}},
+                         {"name": "t", "type": "string", "constraints": {"unique": True}}]}
+    package = {"resources": [{"name": "data", "path": "data.csv", "schema": schema}]}
+    fast = assert_same(package, "data", tmp_path)
+    assert {"unique-error"} <= {error["type"] for error in fast["errors"]}
+
+
 # Hypothesis: schemas and rows made up together
 
 FIELD_TYPES = {

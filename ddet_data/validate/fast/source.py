@@ -39,6 +39,7 @@ from .cells import arrow_of, cell_ends
 # blocks 210 MB, and read no slower (their batches fit the caches better); 512 KB, slower.
 BATCH_BYTES = 1 << 20
 PYTHON_BATCH_ROWS = 20_000
+FIELD_SIZE_LIMIT = 2_147_483_646
 SNIFF_LINES = 100  # frictionless's CSV sample size
 ENCODING_BUFFER = 100_000  # frictionless's detector buffer size
 _SUPPORTED_DIALECT_KEYS = {
@@ -244,7 +245,9 @@ class CsvSource:
                     yield Batch(start, list(record_batch.columns), record_batch.num_rows)
                     start += record_batch.num_rows
         except pa.ArrowInvalid as exc:
-            if ragged:
+            if ragged or "straddl" in str(exc):
+                # (a record longer than a block: "straddling object straddles two block
+                # boundaries"; Python's csv reads it)
                 raise RaggedRow() from exc
             raise Unsupported(f"pyarrow cannot parse the file: {exc}") from exc
         except UnicodeDecodeError as exc:  # frictionless reports the bytes it cannot read
@@ -256,6 +259,9 @@ class CsvSource:
 
     def _python_batches(self) -> Iterator[Batch]:
         width = self.width
+        # frictionless lifts Python's limit of 131,072 characters a cell when it is
+        # imported (to FIELD_SIZE_LIMIT of its formats/csv/settings.py): so does this.
+        csv.field_size_limit(max(csv.field_size_limit(), FIELD_SIZE_LIMIT))
         with open_text(self.path, self.encoding, self.compression, self.member) as text:
             reader = csv.reader(text, dialect=self.py_dialect)
             for _ in range(self.header_row):  # the header and the records above it
