@@ -88,7 +88,7 @@ def _hash_strings(strings: pa.Array) -> np.ndarray:
         longest = int(lengths.max())
         with np.errstate(over="ignore"):
             weights = _byte_weights(longest)
-            if int(lengths.min()) == longest:
+            if int(lengths.min()) == longest and longest <= _ONE_WIDTH_MOST:
                 # Codes and ids of one width (a SIRET, "C-0000001"): the same sum, a byte
                 # column at a time, without placing every byte.
                 grid = data.reshape(count, longest)
@@ -104,6 +104,7 @@ def _hash_strings(strings: pa.Array) -> np.ndarray:
 
 
 _weights = np.empty(0, np.uint64)
+_ONE_WIDTH_MOST = 64  # bytes: a loop over the places of longer strings costs more than it saves
 
 
 def _byte_weights(length: int) -> np.ndarray:
