@@ -220,6 +220,28 @@ def test_a_record_longer_than_a_block_is_read_by_the_engine(tmp_path, ragged):
     assert {"unique-error"} <= {error["type"] for error in fast["errors"]}
 
 
+@pytest.mark.parametrize(
+    ("kind", "cells"),
+    [
+        ("datetime", ["2020-01-01T00:00:00Z", "2020-01-01T01:00:00+01:00", "2020-01-01T00:00:00",
+                      "2020-01-01T00:00:00", "2020-01-01T00:00:00Z", "2019-12-31T23:00:00-01:00"]),
+        ("time", ["00:00:00Z", "01:00:00+01:00", "00:00:00", "00:00:00", "23:30:00Z",
+                  "00:30:00+01:00"]),
+    ],
+)
+def test_aware_datetimes_repeat_as_their_instants_do(tmp_path, kind, cells):
+    # frictionless's keys are Python values: an aware one equals another at the same
+    # instant in UTC, and never equals a naive one (found by review).
+    lines = ["quand,n"] + [f"{cell},{row}" for row, cell in enumerate(cells)]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    fields = [{"name": "quand", "type": kind, "constraints": {"unique": True}},
+              {"name": "n", "type": "integer"}]  # fmt: skip
+    for schema in ({"fields": fields}, {"fields": fields, "primaryKey": ["quand"]}):
+        package = {"resources": [{"name": "data", "path": "data.csv", "schema": schema}]}
+        fast = assert_same(package, "data", tmp_path)
+        assert fast["errors"]
+
+
 # Hypothesis: schemas and rows made up together
 
 FIELD_TYPES = {
