@@ -242,6 +242,38 @@ def test_aware_datetimes_repeat_as_their_instants_do(tmp_path, kind, cells):
         assert fast["errors"]
 
 
+@pytest.mark.parametrize("order", ["ascending", "shuffled"])
+def test_datetime_keys_over_many_batches(tmp_path, order):
+    # A time series keyed by its timestamp: counted as integers (microseconds), read
+    # from the text at once; fractions, a final Z and offsets, repeated here and there.
+    rnd = random.Random(5)
+    start = dt.datetime(2020, 1, 1)
+    stamps = [start + dt.timedelta(milliseconds=250 * row) for row in range(60_000)]
+    cells = []
+    for row, stamp in enumerate(stamps):
+        text = stamp.isoformat(timespec="seconds")
+        if stamp.microsecond:  # ".25", ".5", ".75": four stamps a second
+            text += "." + f"{stamp.microsecond:06d}".rstrip("0")
+        if row % 7 == 2:
+            text += "Z"
+        if row % 11 == 3:
+            text = (stamp + dt.timedelta(hours=2)).isoformat() + "+02:00"  # = the Z one
+        if row and row % 97 == 0:
+            text = cells[rnd.randrange(len(cells))]  # a repeat
+        elif row % 13 == 5 and "+" not in cells[-1]:  # the same wall time, naive or in UTC:
+            text = cells[-1][:-1] if cells[-1].endswith("Z") else cells[-1] + "Z"  # no repeat
+        cells.append(text)
+    if order == "shuffled":
+        rnd.shuffle(cells)
+    lines = ["horodatage,mesure"] + [f"{cell},{row}" for row, cell in enumerate(cells)]
+    (tmp_path / "data.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "horodatage", "type": "datetime"},
+                         {"name": "mesure", "type": "integer"}], "primaryKey": ["horodatage"]}
+    package = {"resources": [{"name": "data", "path": "data.csv", "schema": schema}]}
+    fast = assert_same(package, "data", tmp_path, limit_errors=100_000)
+    assert sum(error["type"] == "primary-key" for error in fast["errors"]) > 500
+
+
 # Hypothesis: schemas and rows made up together
 
 FIELD_TYPES = {

@@ -41,6 +41,7 @@ _CACHE_SIZE = 200_000
 _CAST_RETRIES = 8
 _REFUSED = re.compile(r"^Failed to parse string: '(.*)' as a scalar of type date32", re.S)
 _EPOCH = dt.date(1970, 1, 1).toordinal()
+_EPOCH_DATETIME = dt.datetime(1970, 1, 1)
 _FIRST_DAY = dt.date(1, 1, 1).toordinal() - _EPOCH
 _LAST_DAY = dt.date(9999, 12, 31).toordinal() - _EPOCH
 
@@ -483,6 +484,9 @@ class FieldCheck:
             values = typed if typed.type == pa.float64() else pc.cast(typed, pa.float64())
         elif self.type == "boolean":
             values = pc.cast(typed, pa.int64())
+        elif self.type == "datetime":  # a plain timestamp (see `typed_masks`)
+            micro = pc.cast(pc.cast(typed, pa.timestamp("us", typed.type.tz)), pa.int64())
+            values = pc.add(micro, _AWARE) if typed.type.tz is not None else micro
         else:
             values = typed if typed.type == pa.int64() else pc.cast(typed, pa.int64())
         values = values.fill_null(0).to_numpy(zero_copy_only=False).copy()
@@ -491,8 +495,8 @@ class FieldCheck:
     # Key values for unique, primary and foreign keys
 
     def key_kind(self) -> str:
-        if self.type in ("integer", "year", "boolean", "date"):
-            return "int"
+        if self.type in ("integer", "year", "boolean", "date", "datetime"):
+            return "int"  # (a datetime as `datetime_key` counts it)
         if self.type == "number":
             return "float"
         if self.type in ("string", "any"):
@@ -539,6 +543,8 @@ class FieldCheck:
         if self.type == "date":
             _, days = _iso_dates(pc.if_else(mask, column.fill_null(""), "1970-01-01"))
             return days.to_numpy(zero_copy_only=False).astype(np.int64)
+        if self.type == "datetime":
+            return _iso_datetime_keys(pc.if_else(mask, column.fill_null(""), "1970-01-01T00:00:00"))
         if self._cast is not None and self._cast[0] is column and valid_sure.all():
             return self._cast[1].to_numpy(zero_copy_only=False).copy()
         text = pc.if_else(mask, column.fill_null(""), "0")
@@ -870,10 +876,38 @@ def _to_key(value: Any) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, dt.datetime):
-        return _python_key(value)
+        return datetime_key(value)
     if isinstance(value, dt.date):
         return _date_days(value)
     return value
+
+
+_AWARE = 1 << 62  # added to an aware datetime's key: never equal to a naive one's
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def datetime_key(value: dt.datetime) -> int:
+    """An integer two datetimes share exactly when Python holds them equal, as the sets
+    of keys of frictionless do: microseconds since 1970 (in UTC for an aware one, so
+    that `2020-01-01T01:00:00+01:00` is `2020-01-01T00:00:00Z`), plus 2^62 when aware."""
+    offset = value.utcoffset()
+    micro = (value.replace(tzinfo=None) - _EPOCH_DATETIME) // _MICROSECOND
+    if offset is None:
+        return micro
+    return micro - offset // _MICROSECOND + _AWARE
+
+
+def _iso_datetime_keys(column: pa.Array) -> np.ndarray:
+    """`datetime_key` of cells of the forms `_iso_datetimes` is sure of, all at once:
+    the seconds from the first 19 characters, the fraction padded to microseconds, and
+    a final Z for UTC (dateutil reads one as an aware datetime)."""
+    head = pc.replace_substring(pc.utf8_slice_codeunits(column, 0, 19), " ", "T")
+    seconds = pc.cast(pc.cast(head, pa.timestamp("s")), pa.int64())
+    fraction = pc.replace_substring(pc.utf8_slice_codeunits(column, 20, 27), "Z", "")
+    micro = pc.cast(pc.utf8_rpad(fraction, width=6, padding="0"), pa.int64())
+    keys = pc.add(pc.multiply(seconds, 1_000_000), micro)
+    keys = pc.if_else(pc.ends_with(column, "Z"), pc.add(keys, _AWARE), keys)
+    return keys.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _python_key(value: Any) -> str:

@@ -683,7 +683,9 @@ def _read_lookup(
             raise Unsupported(f"foreign key field {ref_name!r} not in {name!r}")
         position = names.index(ref_name)
         theirs = table.checks[position]
-        if theirs.type != own[own_name].type or theirs.key_kind() == "python":
+        if theirs.type != own[own_name].type or theirs.type == "datetime" or (
+            theirs.key_kind() == "python"
+        ):
             raise Unsupported("foreign key between fields of different or complex types")
         positions.append(position)
     kinds = [table.checks[position].key_kind() for position in positions]
