@@ -912,17 +912,10 @@ def _iso_datetime_keys(column: pa.Array) -> np.ndarray:
 
 def _python_key(value: Any) -> str:
     """A text two cast values share exactly when Python holds them equal, as the sets
-    of keys of frictionless do: an aware datetime or time stands for its instant in UTC
-    (`2020-01-01T01:00:00+01:00` is `2020-01-01T00:00:00Z`), and is never equal to a
-    naive one (whose text starts with a digit)."""
-    if not isinstance(value, (dt.datetime, dt.time)) or value.utcoffset() is None:
+    of keys of frictionless do: an aware time stands for its microseconds in UTC
+    (`01:00:00+01:00` is `00:00:00Z`), and is never equal to a naive one (whose text
+    starts with a digit). (Datetimes are keyed by `datetime_key`.)"""
+    if not isinstance(value, dt.time) or value.utcoffset() is None:
         return str(value)
-    offset = value.utcoffset() // dt.timedelta(microseconds=1)
-    if isinstance(value, dt.datetime):
-        naive = value.replace(tzinfo=None)
-        since = (naive - dt.datetime(1, 1, 1)) // dt.timedelta(microseconds=1)
-    else:
-        since = ((value.hour * 60 + value.minute) * 60 + value.second) * 10**6
-        since += value.microsecond
-    kind = "d" if isinstance(value, dt.datetime) else "t"
-    return f"@{kind}{since - offset}"  # microseconds, in UTC: no year or day to overflow
+    since = ((value.hour * 60 + value.minute) * 60 + value.second) * 10**6 + value.microsecond
+    return f"@t{since - value.utcoffset() // _MICROSECOND}"

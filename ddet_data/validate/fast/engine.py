@@ -34,7 +34,15 @@ from .. import local_data_format, path_format
 from .cells import FieldCheck, arrow_of
 from .digests import FileDigest, digest_of
 from .findings import IntegrityPlan, RowFinding, row_errors
-from .keys import IntKeyLookup, IntKeys, KeyLookup, SeenKeys, hash_keys, sorted_distinct
+from .keys import (
+    IntKeyLookup,
+    IntKeys,
+    KeyLookup,
+    SeenKeys,
+    hash_keys,
+    in_sorted,
+    sorted_distinct,
+)
 from .schema import FieldSpec, read_light_schema
 from .source import (
     READ_COMPRESSED,
@@ -606,8 +614,7 @@ def _add_repeats(
     first_row = table.source.first_row
     for batch in _batches(table, lookups):
         batch_numbers = batch.numbers(np.arange(batch.num_rows), first_row)
-        spots = np.minimum(np.searchsorted(numbers, batch_numbers), len(numbers) - 1)
-        indices = np.flatnonzero(numbers[spots] == batch_numbers)
+        indices = np.flatnonzero(in_sorted(batch_numbers, numbers))
         if len(indices):
             fresh = []
             for index in indices.tolist():

@@ -70,7 +70,8 @@ def _mix64(values: np.ndarray) -> np.ndarray:
 
 
 def _hash_strings(strings: pa.Array) -> np.ndarray:
-    """A polynomial hash of each string's UTF-8 bytes, read straight from Arrow buffers."""
+    """A hash of each string's UTF-8 bytes (each byte times its place's weight, summed),
+    read straight from Arrow buffers."""
     if strings.null_count:
         strings = strings.fill_null("")
     if strings.type not in (pa.string(), pa.large_string()):
@@ -133,6 +134,20 @@ def sorted_distinct(values: np.ndarray) -> np.ndarray:
     return ordered[keep]
 
 
+def repeated_values(values: np.ndarray) -> np.ndarray:
+    """The values held more than once, sorted and distinct: one sort."""
+    ordered = np.sort(values)
+    return sorted_distinct(ordered[1:][ordered[1:] == ordered[:-1]])
+
+
+def in_sorted(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Whether each value is in `table` (sorted), by binary search."""
+    if len(table) == 0:
+        return np.zeros(len(values), dtype=bool)
+    spots = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[spots] == values
+
+
 class SeenKeys:
     """The hashed keys of a unique field or primary key, row by row, and their repeats."""
 
@@ -157,14 +172,10 @@ class SeenKeys:
         if not self._hashes:
             return _NONE, _NONE
         hashes = self._hashes[0]
-        ordered = np.sort(hashes)
-        repeated = ordered[1:][ordered[1:] == ordered[:-1]]
-        del ordered
+        repeated = repeated_values(hashes)
         if len(repeated) == 0:
             return _NONE, _NONE  # the usual case: one sort, and done
-        repeated = sorted_distinct(repeated)
-        spots = np.minimum(np.searchsorted(repeated, hashes), len(repeated) - 1)
-        holders = np.flatnonzero(repeated[spots] == hashes)  # every row of a repeated key
+        holders = np.flatnonzero(in_sorted(hashes, repeated))  # every row of a repeated key
         return _repeats_among(hashes[holders], self._numbers.at(holders))
 
 
@@ -229,11 +240,9 @@ class KeyLookup:
         self._chunks = []
 
     def contains(self, hashes: np.ndarray) -> np.ndarray:
-        table = self._sorted
-        if table is None or len(table) == 0:
+        if self._sorted is None:
             return np.zeros(len(hashes), dtype=bool)
-        spots = np.minimum(np.searchsorted(table, hashes), len(table) - 1)
-        return table[spots] == hashes
+        return in_sorted(hashes, self._sorted)
 
 
 class IntKeys:
@@ -294,13 +303,7 @@ class IntKeys:
         # A key that ascended was the first of its value (any later row holding it is
         # below the top): an out-of-order key may repeat it, or an earlier such key.
         first_rows = self._find(keys)
-        held = first_rows >= 0
-        ordered = np.sort(keys)
-        repeated = sorted_distinct(ordered[1:][ordered[1:] == ordered[:-1]])
-        del ordered
-        if len(repeated):
-            spots = np.minimum(np.searchsorted(repeated, keys), len(repeated) - 1)
-            held |= repeated[spots] == keys
+        held = (first_rows >= 0) | in_sorted(keys, repeated_values(keys))
         if not held.any():
             return _NONE, _NONE  # the usual case of a file out of order: one sort, and done
         holders = np.flatnonzero(held)
@@ -389,8 +392,6 @@ class IntKeyLookup:
             found = np.zeros(len(values), dtype=bool)
             found[inside] = self._bitmap[offsets[inside]]
             return found
-        table = self._sorted
-        if table is None or len(table) == 0:
+        if self._sorted is None:
             return np.zeros(len(values), dtype=bool)
-        spots = np.minimum(np.searchsorted(table, values), len(table) - 1)
-        return table[spots] == values
+        return in_sorted(values, self._sorted)
