@@ -1,11 +1,12 @@
-"""Checking a column of cells at once, with frictionless's own reader as the arbiter.
+"""Checking a column of cells at once, with frictionless's cell reader as the arbiter.
 
 For each field, a vectorized test picks the cells that are *certainly* fine: values
 whose form is plain (`-?[0-9]+` for an integer, `YYYY-MM-DD` for a date...) and which
 satisfy the constraints by a margin. Every other cell -- odd forms, errors, values on
-a bound -- goes through the field's frictionless cell reader, so notes and casts are
-frictionless's by construction. The vectorized test only has to be sound, never
-complete: when it is unsure, frictionless decides.
+a bound -- goes through the field's cell reader: frictionless's own, or for the common
+types the one of `readers`, which gives the same value and notes without importing
+frictionless. The vectorized test only has to be sound, never complete: when it is
+unsure, the cell reader decides.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...errors import Unsupported
+from . import readers
 from .schema import FieldSpec
 
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
@@ -104,7 +106,8 @@ class FieldCheck:
         self._cache: dict[Any, tuple[Any, dict | None]] = {}
         self._cast: tuple[pa.Array, pa.Array] | None = None
 
-    # The exact readers, frictionless's own (built, and frictionless imported, on demand)
+    # The exact readers: those of `readers` where they know the field, else frictionless's
+    # own (built, and frictionless imported, on demand)
 
     def read(self, source: Any) -> tuple[Any, dict | None]:
         try:
@@ -112,7 +115,9 @@ class FieldCheck:
         except KeyError:
             pass
         if self._reader is None:
-            self._reader = self.field.frictionless().create_cell_reader()
+            self._reader = readers.cell_reader(self.field)
+            if self._reader is None:
+                self._reader = self.field.frictionless().create_cell_reader()
         result = self._reader(source)
         if len(self._cache) >= _CACHE_SIZE:
             self._cache.clear()
@@ -125,7 +130,9 @@ class FieldCheck:
         if self.type == "number" and type(value) in (int, float):
             return value  # frictionless's Decimal of it, once made a float as here
         if self._value_reader is None:
-            self._value_reader = self.field.frictionless().create_value_reader()
+            self._value_reader = readers.value_reader(self.field)
+            if self._value_reader is None:
+                self._value_reader = self.field.frictionless().create_value_reader()
         return self._value_reader(value)
 
     # The vectorized test

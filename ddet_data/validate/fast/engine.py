@@ -1,13 +1,13 @@
 """The fast engine: frictionless's findings on a CSV or Parquet resource, from Arrow batches.
 
-`validate_resource_fast` streams the file in batches of string columns
-(fast_source), tests every column at once and hands the doubtful cells to
-frictionless's own cell reader (fast_cells), tracks unique, primary and foreign keys
-as hashes, or as plain integers for one-field integer keys (fast_keys), and replays
-frictionless's order of errors within a row (fast_errors). Memory holds a few batches
+`validate_resource_fast` streams the file in batches of string columns (source),
+tests every column at once and hands the doubtful cells to a cell reader, frictionless's
+or the same one written here (cells, readers), tracks unique, primary and foreign keys
+as hashes, or as plain integers for one-field integer keys (keys), and replays
+frictionless's order of errors within a row (findings). Memory holds a few batches
 plus 8 bytes per key of a unique field or primary key (their repeats are found by one
 sort after the last batch), and next to nothing for integer keys met in ascending order.
-A Parquet file is read as the CSV pyarrow's writer makes of it (fast_source).
+A Parquet file is read as the CSV pyarrow's writer makes of it (source).
 
 Whatever it cannot promise to read as frictionless does raises `Unsupported`; the
 caller then validates that resource with frictionless.

@@ -55,25 +55,98 @@ class IntegrityPlan:
     foreign_key_groups: list[list[int]]
 
 
-def error_dict(error_class: type, **properties: Any) -> dict:
-    """What `error_class(...).to_dict()` returns; `properties` in camelCase, note first."""
-    from frictionless.helpers import safe_format
+@dataclass(frozen=True)
+class ErrorKind:
+    """What frictionless 5's error class of one row error exports. These are its report's
+    vocabulary, which a reader of the report matches on; kept here so that reporting a
+    bad cell does not import frictionless (~0.25 s). tests/test_readers.py holds each
+    to frictionless's class."""
 
+    type: str
+    title: str
+    description: str
+    tags: tuple[str, ...]
+    template: str
+
+
+_CELL_TAGS = ("#table", "#row", "#cell")
+_SAME_WIDTH = (
+    "the header row (the first row in the data source). A key concept is that all the rows "
+    "in tabular data must have the same number of columns."
+)
+TYPE_ERROR = ErrorKind(
+    "type-error", "Type Error",
+    "The value does not match the schema type and format for this field.", _CELL_TAGS,
+    'Type error in the cell "{cell}" in row "{rowNumber}" and field "{fieldName}" at '
+    'position "{fieldNumber}": {note}',
+)  # fmt: skip
+CONSTRAINT_ERROR = ErrorKind(
+    "constraint-error", "Constraint Error",
+    "A field value does not conform to a constraint.", _CELL_TAGS,
+    'The cell "{cell}" in row at position "{rowNumber}" and field "{fieldName}" at position '
+    '"{fieldNumber}" does not conform to a constraint: {note}',
+)  # fmt: skip
+EXTRA_CELL = ErrorKind(
+    "extra-cell", "Extra Cell", f"This row has more values compared to {_SAME_WIDTH}",
+    _CELL_TAGS, 'Row at position "{rowNumber}" has an extra value in field at position '
+    '"{fieldNumber}"',
+)  # fmt: skip
+MISSING_CELL = ErrorKind(
+    "missing-cell", "Missing Cell", f"This row has less values compared to {_SAME_WIDTH}",
+    _CELL_TAGS, 'Row at position "{rowNumber}" has a missing cell in field "{fieldName}" at '
+    'position "{fieldNumber}"',
+)  # fmt: skip
+BLANK_ROW = ErrorKind(
+    "blank-row", "Blank Row", "This row is empty. A row should contain at least one value.",
+    ("#table", "#row"), 'Row at position "{rowNumber}" is completely blank',
+)  # fmt: skip
+UNIQUE_ERROR = ErrorKind(
+    "unique-error", "Unique Error",
+    "This field is a unique field but it contains a value that has been used in another row.",
+    _CELL_TAGS, 'Row at position "{rowNumber}" has unique constraint violation in field '
+    '"{fieldName}" at position "{fieldNumber}": {note}',
+)  # fmt: skip
+PRIMARY_KEY = ErrorKind(
+    "primary-key", "PrimaryKey Error",
+    "Values in the primary key fields should be unique for every row", ("#table", "#row"),
+    'Row at position "{rowNumber}" violates the primary key: {note}',
+)  # fmt: skip
+FOREIGN_KEY = ErrorKind(
+    "foreign-key", "ForeignKey Error",
+    "Values in the foreign key fields should exist in the reference table", ("#table", "#row"),
+    'Row at position "{rowNumber}" violates the foreign key: {note}',
+)  # fmt: skip
+# By frictionless's class names, which the test compares them with
+ROW_ERRORS = {
+    "TypeError": TYPE_ERROR, "ConstraintError": CONSTRAINT_ERROR, "ExtraCellError": EXTRA_CELL,
+    "MissingCellError": MISSING_CELL, "BlankRowError": BLANK_ROW, "UniqueError": UNIQUE_ERROR,
+    "PrimaryKeyError": PRIMARY_KEY, "ForeignKeyError": FOREIGN_KEY,
+}  # fmt: skip
+
+
+class _BlankForMissing(dict):
+    """frictionless formats its templates so: a property not given reads as ''."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def error_dict(kind: ErrorKind, **properties: Any) -> dict:
+    """What frictionless's `error_class(...).to_dict()` returns; `properties` in camelCase,
+    note first."""
     made = {
-        "type": error_class.type,
-        "title": error_class.title,
-        "description": error_class.description,
+        "type": kind.type,
+        "title": kind.title,
+        "description": kind.description,
         "message": "",
-        "tags": list(error_class.tags),
+        "tags": list(kind.tags),
         **properties,
     }
-    made["message"] = safe_format(error_class.template, made)
+    made["message"] = kind.template.format_map(_BlankForMissing(made))
     return made
 
 
 def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
-    from frictionless import errors
-
     cells = [cell if cell is not None else "" for cell in finding.cells]
     row_number = finding.row_number
     names = plan.field_names
@@ -84,10 +157,9 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
     def cell_errors(position: int) -> list:
         made = []
         for kind, note, source in finding.cell_notes.get(position, []):
-            error_class = errors.TypeError if kind == "type" else errors.ConstraintError
             made.append(
                 error_dict(
-                    error_class,
+                    TYPE_ERROR if kind == "type" else CONSTRAINT_ERROR,
                     note=note,
                     cells=cells,
                     rowNumber=row_number,
@@ -112,7 +184,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
         for number, cell in finding.extra:
             found.append(
                 error_dict(
-                    errors.ExtraCellError,
+                    EXTRA_CELL,
                     note="",
                     cells=cells,
                     rowNumber=row_number,
@@ -124,7 +196,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
         for position in finding.missing:
             found.append(
                 error_dict(
-                    errors.MissingCellError,
+                    MISSING_CELL,
                     note="",
                     cells=cells,
                     rowNumber=row_number,
@@ -134,7 +206,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
                 )
             )
         if finding.blank:
-            found = [error_dict(errors.BlankRowError, note="", cells=cells, rowNumber=row_number)]
+            found = [error_dict(BLANK_ROW, note="", cells=cells, rowNumber=row_number)]
         fully_read = True
 
     for position in plan.unique_fields:
@@ -144,7 +216,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
             read_row()
             found.append(
                 error_dict(
-                    errors.UniqueError,
+                    UNIQUE_ERROR,
                     note=f"the same as in the row at position {previous}",
                     cells=cells,
                     rowNumber=row_number,
@@ -159,7 +231,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
         read_row()
         found.append(
             error_dict(
-                errors.PrimaryKeyError, note=finding.primary_key, cells=cells, rowNumber=row_number
+                PRIMARY_KEY, note=finding.primary_key, cells=cells, rowNumber=row_number
             )
         )
     for group_index, positions in enumerate(plan.foreign_key_groups):
@@ -170,7 +242,7 @@ def row_errors(finding: RowFinding, plan: IntegrityPlan) -> list[dict]:
             options = finding.foreign_keys[group_index]
             found.append(
                 error_dict(
-                    errors.ForeignKeyError,
+                    FOREIGN_KEY,
                     note=options["note"],
                     cells=cells,
                     rowNumber=row_number,

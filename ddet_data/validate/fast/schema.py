@@ -3,8 +3,8 @@
 Importing frictionless takes ~0.2 s, a sixth of a clean run. A schema made only of
 the properties listed here (each with the type frictionless's profile asks for) is
 read here with frictionless's defaults; frictionless's own field is built, and the
-package imported, only when a cell must go through its reader or a bound or enum
-through its value reader. Any other schema is read by frictionless itself
+package imported, only when a cell, a bound or an enum must go through its reader and
+`readers` has none of its own for the field. Any other schema is read by frictionless itself
 (`FieldSpec.from_frictionless`), as before.
 """
 
