@@ -5,12 +5,13 @@ A file with one bad cell used to import frictionless (~0.25 s, more than checkin
 5's cell reader gives for the same field and cell -- the value read, and the notes in
 frictionless's words: `type` alone when the value cannot be read, else one note per
 constraint broken, in the order frictionless checks them. They use the same standard
-library calls as frictionless does (`int`, `Decimal`, `strptime`, `re`), so the edge
+library calls as frictionless does (`int`, `Decimal`, `strptime`, `re`, and dateutil's
+`isoparse` for datetimes and times), so the edge
 cases (underscores, other scripts' digits, `NaN`, a newline before the end of a
 pattern) agree by construction.
 
 A field gets a reader here only when every option it has is understood; any other
-(datetimes, times, string formats, `fmt:` dates, a bound that does not read as its
+(string formats, the `any` and `fmt:` formats, a bound that does not read as its
 type...) keeps frictionless's (`cell_reader` returns None). tests/test_readers.py
 holds these readers to frictionless's on generated fields and cells.
 """
@@ -35,7 +36,7 @@ _CHECKED = {
     "string": ["required", "minLength", "maxLength", "pattern", "enum"],
     "boolean": ["required", "enum"],
     **{kind: ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
-       for kind in ("integer", "number", "date", "year")},
+       for kind in ("integer", "number", "date", "datetime", "time", "year")},
 }  # fmt: skip
 _BOUNDS = {
     "minimum": operator.ge,
@@ -59,6 +60,10 @@ def value_reader(spec: FieldSpec) -> ValueReader | None:
         return _number_reader(spec)
     if kind == "date":
         return _date_reader(spec)
+    if kind == "datetime":
+        return _datetime_reader(spec)
+    if kind == "time":
+        return _time_reader(spec)
     if kind == "year":
         return _read_year
     return None
@@ -219,7 +224,7 @@ def _date_reader(spec: FieldSpec) -> ValueReader | None:
     form = spec.format
     if form == "default":
         form = "%Y-%m-%d"  # frictionless's DEFAULT_DATE_PATTERN
-    elif not isinstance(form, str) or form == "any" or form.startswith("fmt:") or "%" not in form:
+    elif not _strptime_format(form):
         return None
 
     def read(cell: Any) -> dt.date | None:
@@ -234,6 +239,60 @@ def _date_reader(spec: FieldSpec) -> ValueReader | None:
         try:
             return dt.datetime.strptime(cell, form).date()
         except (ValueError, TypeError):
+            return None
+
+    return read
+
+
+def _strptime_format(form: Any) -> bool:
+    """A format frictionless hands to strptime as it is (not `default`, `any` or `fmt:`)."""
+    if not isinstance(form, str) or form in ("default", "any"):
+        return False
+    return "%" in form and not form.startswith("fmt:")
+
+
+def _datetime_reader(spec: FieldSpec) -> ValueReader | None:
+    form = spec.format
+    if form != "default" and not _strptime_format(form):
+        return None
+    from dateutil.parser import isoparse  # frictionless's parser of ISO datetimes
+
+    def read(cell: Any) -> dt.datetime | None:
+        if isinstance(cell, dt.datetime):
+            return cell
+        if not isinstance(cell, str):
+            return None
+        try:
+            if form != "default":
+                return dt.datetime.strptime(cell, form)
+            # frictionless keeps out the shorter forms isoparse takes
+            if len(cell) < 19 or cell[16] != ":":
+                return None
+            return isoparse(cell)
+        except Exception:  # as frictionless: whatever the parser refuses is no datetime
+            return None
+
+    return read
+
+
+def _time_reader(spec: FieldSpec) -> ValueReader | None:
+    form = spec.format
+    if form != "default" and not _strptime_format(form):
+        return None
+    from dateutil.parser import isoparse
+
+    def read(cell: Any) -> dt.time | None:
+        if isinstance(cell, dt.time):
+            return cell
+        if not isinstance(cell, str):
+            return None
+        try:
+            if form != "default":
+                return dt.datetime.strptime(cell, form).timetz()
+            if len(cell) < 8 or cell[5] != ":":
+                return None
+            return isoparse(f"2000-01-01T{cell}").timetz()
+        except Exception:
             return None
 
     return read
