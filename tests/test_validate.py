@@ -95,7 +95,7 @@ def test_project_checks_for_a_single_file_with_a_project_schema(tmp_path):
             pq.write_table(table, path)
         result = CliRunner().invoke(
             cli,
-            ["--root", str(ROOT), "validate", "--json", str(path),
+            ["--root", str(ROOT), "validate", "--json", str(path), "--trusted",
              "--schema", str(ROOT / "schemas" / "organizations.json")],
         )  # fmt: skip
         assert result.exit_code == 3, result.output
@@ -224,7 +224,7 @@ def test_an_archive_frictionless_stops_on_gives_one_line_and_exit_1(tmp_path, na
 
     data = b"not a zip" if name.endswith(".zip") else gzip.compress(b"id\n1\n2\n")[:15]
     (tmp_path / name).write_bytes(data)
-    result = CliRunner().invoke(cli, ["validate", str(tmp_path / name)])
+    result = CliRunner().invoke(cli, ["validate", str(tmp_path / name), "--trusted"])
     assert result.exit_code == 1
     assert "frictionless stops on it" in result.output and "Traceback" not in result.output
 

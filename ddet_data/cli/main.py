@@ -28,6 +28,8 @@ Examples:
   ddet-data validate datapackages/opsn/datapackage.json
   ddet-data validate big.csv --schema schemas/facts.json --engine fast
   ddet-data validate --json > report.json              frictionless-shaped report
+  ddet-data validate /data/x.csv --schema ../s.json --trusted
+                                       paths outside the current folder, read anyway
 """
 EPILOG_LINT = """\b
 Example:
@@ -163,9 +165,15 @@ def release_lines(release, tables: dict[str, int]) -> list[str]:
 )
 @click.option("--limit-errors", type=click.IntRange(min=1), default=1000, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print frictionless's report shape.")
+@click.option(
+    "--trusted",
+    is_flag=True,
+    help="Read paths frictionless refuses by default (absolute, with '../', '~' or a "
+    "variable), as `frictionless validate --trusted` does.",
+)
 @format_option(("text", "github", "json"))
 @click.pass_context
-def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
+def validate(ctx, paths, schema, engine, limit_errors, as_json, trusted) -> None:
     """Validate data packages: types, constraints, keys, and the project's checks.
 
     Exit status: 0 valid, 3 invalid, 1 the tool failed.
@@ -192,6 +200,7 @@ def validate(ctx, paths, schema, engine, limit_errors, as_json) -> None:
             sources_root=sources_root,
             on_resource=lambda name, index, total: progress("resources", index, total),
             hashes=as_json,  # the text and its annotations show no md5 or sha256
+            trusted=trusted,  # else frictionless's refusal of paths outside the folder
         )
     if output_format(ctx) == "github" and not as_json:  # JSON is for programs: left whole
         from .annotations import report_annotations

@@ -9,12 +9,13 @@ about it (`schema-error`, `field-error`, `package-error`, ...).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import DdetError
 from ..text.jsonio import read_json
 from .descriptors import certainly_valid_package, resources_of
+from .path_safety import unsafe_in_package, unsafe_in_resource
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -68,7 +69,8 @@ class Target:
     descriptor, or a data file and its schema; "other" for anything else frictionless
     validates, a schema or a compressed file say, which it alone validates), so that
     frictionless, when it must speak, is asked exactly what `frictionless validate`
-    would be. `project` marks tables the project's own checks apply to.
+    would be. `project` marks tables the project's own checks apply to. `unsafe` lists
+    the paths frictionless reads only when trusted (see path_safety).
     """
 
     package: dict
@@ -77,6 +79,7 @@ class Target:
     kind: str = "package"
     schema_path: Path | None = None
     project: bool = False
+    unsafe: list[str] = field(default_factory=list)
 
 
 def resolve_descriptors(package: dict, basepath: Path) -> dict:
@@ -157,10 +160,12 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
         from .checks import PROJECT_PACKAGES
 
         project = descriptor.get("name") in PROJECT_PACKAGES
+        unsafe = unsafe_in_package(descriptor)  # (before its schemas are read in)
         return Target(resolve_descriptors(descriptor, path.parent), path.parent, path, "package",
-                      project=project)  # fmt: skip
+                      project=project, unsafe=unsafe)  # fmt: skip
+    unsafe = unsafe_in_resource(descriptor)
     package = resolve_descriptors({"resources": [descriptor]}, path.parent)
-    return Target(package, path.parent, path, "resource")
+    return Target(package, path.parent, path, "resource", unsafe=unsafe)
 
 
 def path_format(path: str | Path) -> tuple[str, str | None]:
@@ -212,7 +217,9 @@ def data_file_target(path: Path, schema: Path | None, project_schemas: Path | No
         if table:
             resource["name"] = table  # the project's checks know tables by name
     package = resolve_descriptors({"resources": [resource]}, path.parent)
-    return Target(package, path.parent, path, "file", schema, project=bool(table))
+    # frictionless opens the file and the schema by the paths as given
+    unsafe = unsafe_in_resource({"path": str(path), "schema": schema and str(schema)})
+    return Target(package, path.parent, path, "file", schema, project=bool(table), unsafe=unsafe)
 
 
 def project_table(schema: Path, project_schemas: Path | None) -> str | None:
@@ -349,21 +356,28 @@ def validate_target(
     counted: int,
     total: int,
     hashes: bool = True,
+    trusted: bool = True,
 ) -> tuple[list[dict], list[str], list[dict]]:
     """(tasks, notes, report-level errors) of one target."""
+    refused = not trusted and bool(target.unsafe)
     if target.source is not None and (
-        engine == "frictionless" or target.kind == "other" or not descriptors_valid(target)
+        engine == "frictionless"
+        or target.kind == "other"
+        or refused
+        or not descriptors_valid(target)
     ):
         from .frictionless_engine import validate_source_frictionless
 
         report = validate_source_frictionless(
-            target.source, target.kind, target.schema_path, limit_errors
+            target.source, target.kind, target.schema_path, limit_errors, trusted
         )
         notes = []
         if engine != "frictionless":
             why = "invalid descriptor"
             if target.kind == "other":
                 why = "neither a data package, a resource nor a data file the engine reads"
+            if refused:
+                why = f'path "{target.unsafe[0]}" is not safe: --trusted reads it'
             notes.append(f"{target.source.name}: validated with frictionless ({why})")
         return report["tasks"], notes, report.get("errors", [])
     tasks, notes = [], []
@@ -397,11 +411,14 @@ def validate_targets(
     on_resource: Callable[[str, int, int], None] | None = None,
     progress: Callable[[int], None] | None = None,
     hashes: bool = True,
+    trusted: bool = True,
 ) -> dict:
     """Validate every resource of every target, then run the project's checks across them.
 
     `hashes` False spares the md5 and sha256 of each CSV file (a fifth of a large run),
-    for a caller that shows no report stats: a declared hash is still checked."""
+    for a caller that shows no report stats: a declared hash is still checked.
+    `trusted` False refuses, as `frictionless validate` without `--trusted` does, the
+    paths outside the current folder (see path_safety): the CLI's default."""
     from .checks import read_tables, run_checks
 
     if engine not in ENGINES:
@@ -416,8 +433,9 @@ def validate_targets(
     total = sum(len(resources_of(target.package)) for target in targets)
     for target in targets:
         found, said, top = validate_target(
-            target, engine, limit_errors, on_resource, progress, len(tasks), total, hashes
-        )
+            target, engine, limit_errors, on_resource, progress, len(tasks), total, hashes,
+            trusted,
+        )  # fmt: skip
         tasks += found
         notes += said
         errors += top
@@ -429,7 +447,7 @@ def validate_targets(
         else:
             for task in found:
                 task_by_table[task.get("name")] = task
-        if target.project or target.source is None:
+        if (target.project or target.source is None) and (trusted or not target.unsafe):
             tables.update(read_tables(target.package, target.basepath, target.project))
     for table, found in run_checks(tables, sources_root).items():
         if table in task_by_table:

@@ -9,8 +9,9 @@ from frictionless import FrictionlessException, Package, Report, Resource, syste
 
 from ..errors import DdetError
 
-# Local paths outside the data's folder (`--schema schemas/x.json`) are the user's own:
-# what `frictionless validate --trusted` allows. It changes no finding.
+# The project's own calls (build, publish) name their files by absolute paths:
+# trusted, as `frictionless validate --trusted` is. The CLI refuses the paths
+# frictionless refuses untrusted (path_safety), and then asks frictionless untrusted.
 system.trusted = True
 
 
@@ -34,11 +35,13 @@ def validate_resource_frictionless(
     return task
 
 
-def open_source(source: Path, kind: str, schema: Path | None):
+def open_source(source: Path, kind: str, schema: Path | None, trusted: bool = True):
     """The resource (or package) `frictionless validate [--schema S] [--type T]` opens."""
+    if schema is not None and trusted:
+        schema = schema.resolve()  # (untrusted, frictionless judges the path as given)
     return Resource(
         source=str(source),  # (its `place` in the report: the path as given)
-        schema=str(schema.resolve()) if schema else None,
+        schema=str(schema) if schema else None,
         datatype=kind if kind in ("package", "resource") else None,
     )
 
@@ -62,19 +65,24 @@ def metadata_errors(source: Path, kind: str, schema: Path | None) -> bool:
 
 
 def validate_source_frictionless(
-    source: Path, kind: str, schema: Path | None, limit_errors: int = 1000
+    source: Path, kind: str, schema: Path | None, limit_errors: int = 1000, trusted: bool = True
 ) -> dict:
-    """The report of `frictionless validate --json [--schema S] [--type T] SOURCE`.
+    """The report of `frictionless validate --json [--schema S] [--type T] SOURCE` (with
+    `--trusted` when `trusted`).
 
     Where that command stops on an exception (a dialect it cannot build), the report
     holds the exception's errors, as frictionless's `validate()` function gives them.
     """
+    # (frictionless's `system.use_context` would not restore `trusted` after an exception)
+    system.trusted = trusted
     try:
-        report = open_source(source, kind, schema).validate(limit_errors=limit_errors)
+        report = open_source(source, kind, schema, trusted).validate(limit_errors=limit_errors)
     except FrictionlessException as exc:
         report = Report.from_validation(errors=exc.reasons or [exc.error])
     except Exception as exc:  # frictionless's command stops there too, with no report
         raise stopped(source, exc) from exc
+    finally:
+        system.trusted = True
     return report.to_dict()
 
 
