@@ -92,3 +92,12 @@ def test_a_refused_path_says_how_to_read_it(tree):
     assert "--trusted reads it" in result.output
     trusted = CliRunner().invoke(cli, [*args, "--trusted"])
     assert trusted.exit_code == 3 and "type-error" in trusted.output
+
+
+@pytest.mark.parametrize("pattern", ["*.csv", "[table].csv", "d?ta.csv"])
+def test_a_pattern_is_validated_as_the_files_it_matches_as_frictionless_does(tree, pattern):
+    (tree / "[table].csv").write_text("id\n1\n", encoding="utf-8")  # a name that is a pattern
+    ours, theirs = both([pattern])
+    assert findings(ours) == findings(theirs)
+    assert len(ours["tasks"]) == len(theirs["tasks"])
+    assert "a pattern" in ours["warnings"][0]

@@ -8,6 +8,7 @@ about it (`schema-error`, `field-error`, `package-error`, ...).
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,10 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
     """A datapackage.json, a folder holding one, a resource descriptor, or a data file
     (with or without a schema); anything else frictionless validates (a schema, a
     dialect, a compressed or unknown file) is left to it."""
+    if glob.has_magic(str(path)):
+        # frictionless takes it for a pattern (even the name of a file, `[table].csv`):
+        # the files it matches, as one package, which frictionless alone validates
+        return Target({"resources": []}, path.parent, path, "other", schema)
     if path.is_dir():
         path = path / "datapackage.json"
     if not path.exists():
@@ -376,6 +381,8 @@ def validate_target(
             why = "invalid descriptor"
             if target.kind == "other":
                 why = "neither a data package, a resource nor a data file the engine reads"
+                if glob.has_magic(str(target.source)):
+                    why = "a pattern, whose files frictionless validates as one package"
             if refused:
                 why = f'path "{target.unsafe[0]}" is not safe: --trusted reads it'
             notes.append(f"{target.source.name}: validated with frictionless ({why})")
