@@ -327,8 +327,11 @@ def inferred_schema(resource: dict, basepath: Path) -> dict:
     from ..errors import Unsupported
     from .frictionless_engine import infer_schema
 
-    if resource.get("format", "csv") not in ("csv", "tsv"):
-        raise Unsupported(f"no schema to infer from a {resource.get('format')} file here")
+    fmt = local_data_format(resource)
+    if fmt is None:
+        raise Unsupported("the data is not one local file")
+    if fmt.lower() not in ("csv", "tsv"):
+        raise Unsupported(f"no schema to infer from a {fmt} file here")
     try:
         return infer_schema(resource, basepath)
     except Exception as exc:  # frictionless reports what stopped its inference
