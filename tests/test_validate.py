@@ -344,3 +344,42 @@ def test_a_field_type_that_is_no_text_gives_frictionless_error_not_a_traceback(t
     assert result.exit_code == 3, result.output
     report = json.loads(result.output)
     assert [e["type"] for t in report["tasks"] for e in t["errors"]] == ["field-error"]
+
+
+SCHEMAS_ALONE = {
+    "schema.json": {"fields": [{"name": "id", "type": "integer"}]},
+    # schema.data.gouv.fr's metadata, missing values, a property no profile knows
+    "Mon Schéma.schema.json": {
+        "$schema": "https://frictionlessdata.io/schemas/table-schema.json",
+        "name": "mon-schema", "title": "Mon schéma", "countryCode": "FR",
+        "missingValues": ["", "NA", "N/A"], "input rules": {"x": 1},
+        "fields": [{"name": "code", "type": "string", "example": "NA",
+                    "constraints": {"pattern": "[0-9]{5}"}}],
+    },
+    "bad.schema.json": {"fields": [{"name": "id", "type": "integer", "required": True}]},
+    "other.json": {"fields": [{"name": "id", "type": "integer"}], "primaryKey": ["nope"]},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS_ALONE))
+def test_a_schema_alone_gives_frictionless_report(tmp_path, monkeypatch, name):
+    import subprocess
+    import sys
+
+    (tmp_path / name).write_text(json.dumps(SCHEMAS_ALONE[name]), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ours = json.loads(CliRunner().invoke(cli, ["validate", "--json", name]).output)
+    stock = subprocess.run([str(Path(sys.executable).parent / "frictionless"), "validate",
+                            "--json", name], capture_output=True, text=True)  # fmt: skip
+    theirs = json.loads(stock.stdout)
+
+    def shape(report):
+        return report["valid"], [
+            (t["name"], t["type"], t["valid"], t["place"],
+             [(e["type"], e["note"]) for e in t["errors"]])
+            for t in report["tasks"]
+        ]  # fmt: skip
+
+    assert shape(ours) == shape(theirs)
+    # The valid ones are told without frictionless: no warning names it
+    assert (ours["warnings"] == []) == theirs["valid"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import DdetError
 from ..text.jsonio import read_json
-from .descriptors import certainly_valid_package, resources_of
+from .descriptors import certainly_valid_package, certainly_valid_schema, resources_of
 from .path_safety import unsafe_in_package, unsafe_in_resource
 from .report import add_errors, combine
 
@@ -119,12 +119,14 @@ def read_descriptor(path: Path, limit: int | None = None):
         raise DdetError(f"{path}: malformed descriptor: {exc}") from exc
 
 
-def metadata_type(path: Path) -> tuple[str, dict] | None:
-    """("package" or "resource", the descriptor) when frictionless takes the file for a
-    package or a resource descriptor (by the end of its name, then by its properties);
-    None for anything else (a schema, a dialect, data, a file it cannot read)."""
+def metadata_type(
+    path: Path, kinds: tuple[str, ...] = ("package", "resource")
+) -> tuple[str, dict] | None:
+    """(kind, the descriptor) when frictionless takes the file for a descriptor of one of
+    these `kinds` (by the end of its name, then by its properties); None for anything
+    else (another kind of descriptor, data, a file it cannot read)."""
     kind = next((kind for kind, names in METADATA_NAMES if path.name.endswith(names)), None)
-    if path.suffix not in (".json", ".yaml") or kind not in (None, "package", "resource"):
+    if path.suffix not in (".json", ".yaml") or kind not in (None, *kinds):
         return None  # frictionless reads no other suffix as a descriptor
     try:
         if kind is None:
@@ -133,7 +135,7 @@ def metadata_type(path: Path) -> tuple[str, dict] | None:
             if not isinstance(head, dict):
                 return None
             kind = next((k for k, props in METADATA_PROPS if set(props) & set(head)), None)
-            if kind not in ("package", "resource"):
+            if kind not in kinds:
                 return None
         descriptor = read_descriptor(path)
     except (DdetError, OSError, ValueError):
@@ -156,10 +158,17 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
     if data_suffix(path) in DATA_SUFFIXES:
         return data_file_target(path, schema, project_schemas)
     found = metadata_type(path)
+    unsafe = unsafe_in_resource({"path": str(path)})
+    if found is None and schema is None:
+        alone = metadata_type(path, kinds=("schema",))
+        if alone is not None and certainly_valid_schema(alone[1]):
+            # frictionless validates a Table Schema given alone as a JSON file whose
+            # metadata it checks: a valid one gives one valid task, told here.
+            return Target({"resources": []}, path.parent, path, "schema", unsafe=unsafe)
     if found is None or schema is not None:
         # Not a package or resource this engine reads, or one given a --schema (which
         # frictionless alone knows what to make of): frictionless validates it.
-        return Target({"resources": []}, path.parent, path, "other", schema)
+        return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     kind, descriptor = found
     if kind == "package":
         from .checks import PROJECT_PACKAGES
@@ -368,6 +377,11 @@ def validate_target(
 ) -> tuple[list[dict], list[str], list[dict]]:
     """(tasks, notes, report-level errors) of one target."""
     refused = not trusted and bool(target.unsafe)
+    if target.kind == "schema" and engine != "frictionless" and not refused:
+        from .report import task_report
+
+        task = task_report(file_resource_name(target.source), str(target.source), [])
+        return [{**task, "type": "json"}], [], []
     if target.source is not None and (
         engine == "frictionless"
         or target.kind == "other"

@@ -30,13 +30,10 @@ PEOPLE_KEYS = {
 }
 PACKAGE_TEXT = {"title", "description", "homepage", "version", "image"}
 RESOURCE_TEXT = {"title", "description", "mediatype", "sha1", "table"}
-# Schema properties frictionless's profile does not constrain (schema.data.gouv.fr's
-# metadata and the like); their values matter to no check.
-SCHEMA_FREE = {
-    "countryCode", "homepage", "path", "licenses", "created", "lastModified", "version",
-    "contributors", "sources", "resources", "keywords", "image", "custom_checks",
-    "author", "contact", "uri", "countrycode", "updated", "example",
-}  # fmt: skip
+# What frictionless's Table Schema profile and checks read; any other property is kept
+# as custom metadata, whatever its value ("input rules", "Status", "definitions"...).
+SCHEMA_PROFILE = {"name", "type", "title", "description", "fields", "fieldsMatch",
+                  "missingValues", "primaryKey", "foreignKeys", "$schema", "profile"}  # fmt: skip
 FIELD_FREE = {"enumDescriptions", "rdfType"}
 HASH = re.compile(r"^(sha256:[0-9a-f]{64}|md5:[0-9a-f]{32}|[0-9a-f]{32})$")
 
@@ -123,9 +120,10 @@ def certainly_valid_schema(schema: Any) -> bool:
     for key in ("title", "description"):
         if key in schema and not isinstance(schema[key], str):
             return False
-    if schema.get("missingValues", [""]) != [""]:
-        return False  # frictionless has rules of its own for other missing values
-    core = {key: value for key, value in schema.items() if key not in SCHEMA_FREE}
+    missing = schema.get("missingValues", [""])
+    if not isinstance(missing, list) or not all(isinstance(value, str) for value in missing):
+        return False  # the object form has rules of its own (a datapackage v2 addition)
+    core = {key: value for key, value in schema.items() if key in SCHEMA_PROFILE}
     fields = core.get("fields")
     if not isinstance(fields, list) or not fields:
         return False
