@@ -939,3 +939,36 @@ def test_number_keys_beyond_the_range_of_doubles_are_left_to_frictionless(tmp_pa
         validate_resource_fast(package["resources"][0], tmp_path, package)
     report = validate_paths([tmp_path / "data.csv"], schema=_schema_file(tmp_path, schema))
     assert report["valid"] and not frictionless_task(package, "data", tmp_path, 1000)["errors"]
+
+
+@pytest.mark.parametrize("spoil", [None, "nan", "status", "day", "null-status"])
+def test_parquet_row_groups_proven_by_statistics_and_one_spoiled(tmp_path, spoil):
+    # Row groups whose statistics prove every bound and whose dictionaries hold valid
+    # values only take the short way; one spoiled cell must still be found.
+    rows = 600
+    amount = [float(n % 90) + 0.5 for n in range(rows)]
+    status = ["a" if n % 3 else "b" for n in range(rows)]
+    day = [dt.date(2020, 7, 1) + dt.timedelta(n % 300) for n in range(rows)]
+    if spoil == "nan":
+        amount[433] = float("nan")
+    if spoil in ("status", "null-status"):
+        status[250] = "c" if spoil == "status" else None
+    if spoil == "day":
+        day[599] = dt.date(2020, 1, 1)
+    table = pa.table({
+        "id": pa.array(range(1, rows + 1), pa.int64()),
+        "amount": pa.array(amount, pa.float64()),
+        "day": pa.array(day, pa.date32()),
+        "flag": pa.array([n % 2 == 0 for n in range(rows)], pa.bool_()),
+        "status": pa.array(status).dictionary_encode(),
+        "code": pa.array(["AB1"] * rows),
+        "ref": pa.array([n % 5 + 1 for n in range(rows)], pa.int32()),
+        "seen": pa.array([dt.datetime(2021, 5, 4, 10, 30)] * rows, pa.timestamp("s")),
+        "stamp": pa.array([1_600_000_000_123_456] * rows, pa.timestamp("us")),
+    })  # fmt: skip
+    as_csv = typed_package(tmp_path, table, "csv")
+    as_parquet = typed_package(tmp_path, table, "parquet")
+    slow = frictionless_task(as_csv, "data", tmp_path, 100_000)
+    fast = validate_resource_fast(as_parquet["resources"][0], tmp_path, as_parquet, 100_000)
+    assert fast["errors"] == slow["errors"]
+    assert fast["valid"] == slow["valid"] == (spoil in (None, "null-status"))  # (not required)

@@ -434,26 +434,30 @@ class FieldCheck:
         if self.type == "date":
             days = pc.cast(pc.cast(typed, pa.int32()), pa.int64())
             # Python's dates run from year 1 to 9999; Arrow's further.
-            within = pc.and_(pc.greater_equal(days, _FIRST_DAY), pc.less_equal(days, _LAST_DAY))
-            if _stats_within(stats, dt.date(1, 1, 1), dt.date(9999, 12, 31)):
-                within = True
-            bounds = self._bounds_sure(days, _date_days, strict_equal=False)
-            if bounds is not True and self._stats_prove_bounds(stats, _date_days):
-                bounds = True
+            # (the statistics first: when they prove it, no value is compared)
+            within: Any = True
+            if not _stats_within(stats, dt.date(1, 1, 1), dt.date(9999, 12, 31)):
+                within = pc.and_(pc.greater_equal(days, _FIRST_DAY),
+                                 pc.less_equal(days, _LAST_DAY))  # fmt: skip
+            bounds: Any = True
+            if not self._stats_prove_bounds(stats, _date_days):
+                bounds = self._bounds_sure(days, _date_days, strict_equal=False)
             return _both(within, bounds)
         if self.type == "number":
             values = typed if typed.type == pa.float64() else pc.cast(typed, pa.float64())
             finite: Any = True
             if pa.types.is_floating(typed.type):
                 finite = pc.is_finite(values)  # "inf" and "nan" are left to the reader
-            bounds = self._bounds_sure(values, float, strict_equal=True)
-            if bounds is not True and self._stats_prove_bounds(stats, float, strict=True):
-                bounds = True
+                if pc.all(finite).as_py() is not False:
+                    finite = True  # (nulls are told apart by the missing mask)
+            bounds: Any = True
+            if not self._stats_prove_bounds(stats, float, strict=True):
+                bounds = self._bounds_sure(values, float, strict_equal=True)
             return _both(finite, bounds)
         values = typed if typed.type == pa.int64() else pc.cast(typed, pa.int64())
-        bounds = self._bounds_sure(values, int, strict_equal=False)
-        if bounds is not True and self._stats_prove_bounds(stats, int):
-            bounds = True  # the row group's min and max are inside: so is every value
+        bounds: Any = True  # when the row group's min and max are inside, so is every value
+        if not self._stats_prove_bounds(stats, int):
+            bounds = self._bounds_sure(values, int, strict_equal=False)
         found: Any = True
         if "enum" in self.constraints:
             members = [self.value_reader(value) for value in self.constraints["enum"]]

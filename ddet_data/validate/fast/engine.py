@@ -566,11 +566,16 @@ def _dictionary_verdict(check: FieldCheck, typed: pa.DictionaryArray) -> tuple:
     """A dictionary-encoded column: each distinct value checked once, as text."""
     # One more entry, an empty cell, for the null indices.
     values = pa.concat_arrays([as_csv_text(typed.dictionary), pa.array([""], pa.string())])
+    missing_array = check.missing_mask(values)
+    value_missing = missing_array.to_numpy(zero_copy_only=False)
+    value_sure = check.sure_mask(values, missing_array).to_numpy(zero_copy_only=False)
+    if typed.null_count == 0 and value_sure[:-1].all() and not value_missing[:-1].any():
+        # Every distinct value present and valid (the common case): nothing to look up
+        rows = len(typed)
+        return np.zeros(rows, bool), np.ones(rows, bool), np.empty(0, np.int64), [], None
     indices = typed.indices.cast(pa.int64())  # an int8 index could not hold one more entry
     codes = indices.fill_null(len(values) - 1).to_numpy(zero_copy_only=False)
-    missing_array = check.missing_mask(values)
-    missing = missing_array.to_numpy(zero_copy_only=False)[codes]
-    sure = check.sure_mask(values, missing_array).to_numpy(zero_copy_only=False)[codes]
+    missing, sure = value_missing[codes], value_sure[codes]
     doubtful = np.flatnonzero(~sure)
     return missing, sure, doubtful, values.take(arrow_of(codes[doubtful])).to_pylist(), None
 
