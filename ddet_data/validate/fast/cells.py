@@ -17,6 +17,7 @@ import math
 import re
 import re._constants as re_constants
 import re._parser as re_parser
+import warnings
 from decimal import Decimal
 from typing import Any
 
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 
 from ...errors import Unsupported
 from . import readers
+from .patterns import re2_pattern
 from .schema import FieldSpec
 
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
@@ -205,9 +207,12 @@ class FieldCheck:
             if "enum" in constraints or not self._plain_number() or not self.field.bare_number:
                 return False
             try:
-                # Arrow's float syntax is a subset of Decimal's (bareNumber aside, below).
+                # Arrow's float syntax is a subset of Decimal's (bareNumber aside, below)
+                # but for C's "nan(...)", which Decimal refuses.
                 values = pc.cast(column, pa.float64())
                 ok: Any = True
+                if pc.any(pc.is_nan(values)).as_py():
+                    ok = pc.invert(pc.match_substring(column, "("))
             except pa.ArrowInvalid:
                 ok = pc.match_substring_regex(column, _NUMBER)
                 values = pc.cast(pc.if_else(ok, column, "0"), pa.float64())
@@ -241,7 +246,9 @@ class FieldCheck:
         elif self.format == "uuid":
             ok = pc.match_substring_regex(column, _UUID)
         elif self.format == "email":
-            ok = pc.match_substring_regex(column, _EMAIL)
+            # (two dots in a row pass the form, not frictionless's email validator)
+            ok = pc.and_(pc.match_substring_regex(column, _EMAIL),
+                         pc.invert(pc.match_substring(column, "..")))  # fmt: skip
         elif self.format == "uri":
             ok = pc.match_substring_regex(column, _URI)
         else:
@@ -270,10 +277,13 @@ class FieldCheck:
         classes = fixed_width_classes(pattern)
         if classes is not None:
             return _fixed_width_match(column, classes)
-        # RE2 and Python's re agree on ASCII text without line breaks for the patterns
-        # RE2 accepts; anything else is left to Python's re through the reader.
+        # The pattern as Python's re reads it, written for RE2: the two then agree on
+        # ASCII text without line breaks; anything else is left to the reader.
+        spelled = re2_pattern(pattern)
+        if spelled is None:
+            return False
         try:
-            matched = pc.match_substring_regex(column, f"^(?:{pattern})$")
+            matched = pc.match_substring_regex(column, spelled)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return False
         if not _holds_any(column, b"\n") and _all_ascii(column):
@@ -631,7 +641,9 @@ def fixed_width_classes(pattern: str) -> tuple[np.ndarray, ...] | None:
     if _top_level_alternation(pattern):
         return None  # "^a|b$" is not "^(?:a|b)$"
     try:
-        parsed = re_parser.parse(pattern)
+        with warnings.catch_warnings():  # ("possible nested set": frictionless's to say)
+            warnings.simplefilter("ignore")
+            parsed = re_parser.parse(pattern)
     except re.error:
         return None
     if parsed.state.flags & ~re.UNICODE:

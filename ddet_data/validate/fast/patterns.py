@@ -1,0 +1,120 @@
+"""A field's `pattern` as Python's `re` reads it, written out again for RE2.
+
+frictionless matches a pattern with Python's `re` (`^{pattern}$`); the fast engine
+matches whole columns with Arrow's RE2, whose syntax looks the same and is not:
+`a{,3}` is a repeat for Python and text for RE2, `[[:digit:]]` a class for RE2 and
+a set of characters for Python, `\\s` leaves out `\\v` and `\\x1c`-`\\x1f` in RE2 only,
+`\\pN` and inline flags are read by one and refused or placed otherwise by the other.
+So the pattern is parsed by Python's own parser and each node written in RE2 terms
+whose meaning is the same on ASCII text without line breaks (the only cells whose
+match RE2 is trusted with); a node with no such twin (back-references, lookarounds,
+flags, possessive repeats) gives None, and the cell reader decides.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as sre
+import re._parser as sre_parse
+import warnings
+
+# Python's \s, \d and \w on ASCII text, as RE2 classes
+_SPACE = r"\x{9}-\x{d}\x{1c}-\x{20}"
+_DIGIT = "0-9"
+_WORD = "0-9A-Za-z_"
+_IN_CLASS = {
+    sre.CATEGORY_DIGIT: _DIGIT,
+    sre.CATEGORY_WORD: _WORD,
+    sre.CATEGORY_SPACE: _SPACE,
+}
+_NOT = {
+    sre.CATEGORY_NOT_DIGIT: _DIGIT,
+    sre.CATEGORY_NOT_WORD: _WORD,
+    sre.CATEGORY_NOT_SPACE: _SPACE,
+}
+_ANCHORS = {
+    sre.AT_BEGINNING: "^",
+    sre.AT_BEGINNING_STRING: r"\A",
+    sre.AT_END: "$",  # (Python's also before a final line break: cells hold none)
+    sre.AT_END_STRING: r"\z",
+    sre.AT_BOUNDARY: r"\b",
+    sre.AT_NON_BOUNDARY: r"\B",
+}
+_RE2_MOST_REPEATS = 1000
+
+
+class _NoTwin(Exception):
+    """A part of the pattern RE2 would read otherwise."""
+
+
+def re2_pattern(pattern: str) -> str | None:
+    """RE2's spelling of `^{pattern}$` as frictionless compiles it, or None."""
+    try:
+        with warnings.catch_warnings():  # ("possible nested set": frictionless's to say)
+            warnings.simplefilter("ignore")
+            parsed = sre_parse.parse(f"^{pattern}$")
+    except (re.error, RecursionError, OverflowError):
+        return None
+    if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
+        return None  # a global flag: (?i), (?x), (?s)...
+    try:
+        return _sequence(parsed)
+    except _NoTwin:
+        return None
+
+
+def _sequence(items) -> str:
+    return "".join(_node(op, arg) for op, arg in items)
+
+
+def _char(code: int) -> str:
+    return rf"\x{{{code:x}}}"
+
+
+def _node(op, arg) -> str:
+    if op == sre.LITERAL:
+        return _char(arg)
+    if op == sre.NOT_LITERAL:
+        return f"[^{_char(arg)}]"
+    if op == sre.ANY:
+        return "."  # any character but a line break, in both
+    if op == sre.AT:
+        if arg not in _ANCHORS:
+            raise _NoTwin
+        return _ANCHORS[arg]
+    if op == sre.IN:
+        return _class(arg)
+    if op == sre.BRANCH:
+        return "(?:" + "|".join(_sequence(branch) for branch in arg[1]) + ")"
+    if op == sre.SUBPATTERN:
+        _group, add_flags, del_flags, items = arg
+        if add_flags or del_flags:
+            raise _NoTwin  # (?i:...) and the like
+        return f"(?:{_sequence(items)})"
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+        low, high, items = arg
+        if low > _RE2_MOST_REPEATS or (high is not sre.MAXREPEAT and high > _RE2_MOST_REPEATS):
+            raise _NoTwin
+        bounds = f"{{{low},}}" if high == sre.MAXREPEAT else f"{{{low},{high}}}"
+        # (laziness changes which match is found, never whether the whole cell matches)
+        return f"(?:{_sequence(items)}){bounds}"
+    raise _NoTwin  # back-references, lookarounds, atomic groups, possessive repeats...
+
+
+def _class(items) -> str:
+    negate = bool(items) and items[0][0] == sre.NEGATE
+    parts = []
+    for op, arg in items[1:] if negate else items:
+        if op == sre.LITERAL:
+            parts.append(_char(arg))
+        elif op == sre.RANGE:
+            parts.append(f"{_char(arg[0])}-{_char(arg[1])}")
+        elif op == sre.CATEGORY and arg in _IN_CLASS:
+            parts.append(_IN_CLASS[arg])
+        elif op == sre.CATEGORY and arg in _NOT and len(items) == 1:
+            return f"[^{_NOT[arg]}]"  # \D, \W, \S on their own
+        else:
+            raise _NoTwin  # \S among other members, and the like
+    if not parts:
+        raise _NoTwin
+    return f"[{'^' if negate else ''}{''.join(parts)}]"
