@@ -43,10 +43,6 @@ _ANCHORS = {
 _RE2_MOST_REPEATS = 1000
 
 
-class _NoTwin(Exception):
-    """A part of the pattern RE2 would read otherwise."""
-
-
 def re2_pattern(pattern: str) -> str | None:
     """RE2's spelling of `^{pattern}$` as frictionless compiles it, or None."""
     try:
@@ -57,21 +53,20 @@ def re2_pattern(pattern: str) -> str | None:
         return None
     if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
         return None  # a global flag: (?i), (?x), (?s)...
-    try:
-        return _sequence(parsed)
-    except _NoTwin:
-        return None
+    return _sequence(parsed)
 
 
-def _sequence(items) -> str:
-    return "".join(_node(op, arg) for op, arg in items)
+def _sequence(items) -> str | None:
+    """The nodes written one after the other; None if one has no twin."""
+    spelled = [_node(op, arg) for op, arg in items]
+    return None if None in spelled else "".join(spelled)
 
 
 def _char(code: int) -> str:
     return rf"\x{{{code:x}}}"
 
 
-def _node(op, arg) -> str:
+def _node(op, arg) -> str | None:
     if op == sre.LITERAL:
         return _char(arg)
     if op == sre.NOT_LITERAL:
@@ -79,29 +74,32 @@ def _node(op, arg) -> str:
     if op == sre.ANY:
         return "."  # any character but a line break, in both
     if op == sre.AT:
-        if arg not in _ANCHORS:
-            raise _NoTwin
-        return _ANCHORS[arg]
+        return _ANCHORS.get(arg)
     if op == sre.IN:
         return _class(arg)
     if op == sre.BRANCH:
-        return "(?:" + "|".join(_sequence(branch) for branch in arg[1]) + ")"
+        branches = [_sequence(branch) for branch in arg[1]]
+        return None if None in branches else "(?:" + "|".join(branches) + ")"
     if op == sre.SUBPATTERN:
         _group, add_flags, del_flags, items = arg
-        if add_flags or del_flags:
-            raise _NoTwin  # (?i:...) and the like
-        return f"(?:{_sequence(items)})"
+        inner = _sequence(items)
+        if add_flags or del_flags or inner is None:
+            return None  # (?i:...) and the like
+        return f"(?:{inner})"
     if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
         low, high, items = arg
-        if low > _RE2_MOST_REPEATS or (high is not sre.MAXREPEAT and high > _RE2_MOST_REPEATS):
-            raise _NoTwin
+        inner = _sequence(items)
+        if inner is None or low > _RE2_MOST_REPEATS:
+            return None
+        if high != sre.MAXREPEAT and high > _RE2_MOST_REPEATS:
+            return None
         bounds = f"{{{low},}}" if high == sre.MAXREPEAT else f"{{{low},{high}}}"
         # (laziness changes which match is found, never whether the whole cell matches)
-        return f"(?:{_sequence(items)}){bounds}"
-    raise _NoTwin  # back-references, lookarounds, atomic groups, possessive repeats...
+        return f"(?:{inner}){bounds}"
+    return None  # back-references, lookarounds, atomic groups, possessive repeats...
 
 
-def _class(items) -> str:
+def _class(items) -> str | None:
     negate = bool(items) and items[0][0] == sre.NEGATE
     parts = []
     for op, arg in items[1:] if negate else items:
@@ -114,7 +112,7 @@ def _class(items) -> str:
         elif op == sre.CATEGORY and arg in _NOT and len(items) == 1:
             return f"[^{_NOT[arg]}]"  # \D, \W, \S on their own
         else:
-            raise _NoTwin  # \S among other members, and the like
+            return None  # \S among other members, and the like
     if not parts:
-        raise _NoTwin
+        return None
     return f"[{'^' if negate else ''}{''.join(parts)}]"
