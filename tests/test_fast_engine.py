@@ -480,3 +480,20 @@ def test_a_one_byte_encoding_is_read_and_a_byte_it_cannot_decode_hands_over(tmp_
     bad = validate_paths([tmp_path / "bad.resource.json"])
     assert "not all cp1252" in bad["warnings"][0]
     assert [e["type"] for e in bad["tasks"][0]["errors"]] == ["encoding-error"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(["2023-12-25 22:04:46", "2024-02-29T00:00:00", "2023-02-29 00:00:00",
+                     "2023-12-31 23:59:60", "2023-12-31 24:00:00", "0000-01-01 00:00:00",
+                     "9999-12-31 23:59:59", "2023-1a-10 10:00:00", "2023-12-10 10:00:0Z",
+                     "2023-12-10x10:00:00", "2023-12-10 10:00:00"]),
+    st.text("0123456789-: T+Za", min_size=19, max_size=19),
+), min_size=1, max_size=6))  # fmt: skip
+def test_plain_iso_seconds_agree_with_the_datetime_forms(values):
+    from ddet_data.validate.fast import cells
+
+    column = pa.array(values, pa.string())
+    quick = cells._plain_iso_seconds(column)
+    if quick is not None:
+        assert quick.to_pylist() == cells._iso_datetimes_by_form(column).to_pylist()

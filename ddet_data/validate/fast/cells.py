@@ -758,6 +758,37 @@ def _datetime_forms() -> tuple[tuple[np.ndarray, ...], ...]:
 def _iso_datetimes(column: pa.Array) -> pa.Array:
     """Certainly a datetime frictionless's default reader takes: one of the forms above,
     on a real day, at a real time."""
+    plain = _plain_iso_seconds(column)
+    if plain is not None:
+        return plain
+    return _iso_datetimes_by_form(column)
+
+
+def _plain_iso_seconds(column: pa.Array) -> pa.Array | None:
+    """The common case at a third of the cost: every cell `YYYY-MM-DD[T ]HH:MM:SS`, told
+    by its separators alone when Arrow's cast takes the whole column, since that cast
+    reads a digit at every other place and refuses a month, day, hour, minute or second
+    out of range (Feb 30, 24:00:00, a leap second). None when it does not apply."""
+    ends = cell_ends(column)
+    data = column.buffers()[2]
+    if data is None or column.null_count or not len(column):
+        return None
+    if int(ends[-1] - ends[0]) != 19 * len(column) or not (np.diff(ends) == 19).all():
+        return None
+    cells = np.frombuffer(data, np.uint8)[int(ends[0]) : int(ends[-1])].reshape(-1, 19)
+    dash, colon = ord("-"), ord(":")
+    ok = (cells[:, 4] == dash) & (cells[:, 7] == dash) & (cells[:, 13] == colon)
+    ok &= (cells[:, 16] == colon) & ((cells[:, 10] == ord("T")) | (cells[:, 10] == ord(" ")))
+    if not ok.all():
+        return None
+    try:
+        pc.cast(column, pa.timestamp("s"))
+    except pa.ArrowInvalid:
+        return None
+    return pc.invert(pc.starts_with(column, "0000"))  # Arrow takes year 0, Python not
+
+
+def _iso_datetimes_by_form(column: pa.Array) -> pa.Array:
     forms = _datetime_forms()
     ok = _fixed_width_match(column, forms[0])
     head = column
