@@ -972,3 +972,28 @@ def test_parquet_row_groups_proven_by_statistics_and_one_spoiled(tmp_path, spoil
     fast = validate_resource_fast(as_parquet["resources"][0], tmp_path, as_parquet, 100_000)
     assert fast["errors"] == slow["errors"]
     assert fast["valid"] == slow["valid"] == (spoil in (None, "null-status"))  # (not required)
+
+
+def test_a_parquet_date_beyond_year_9999_is_a_type_error_as_in_its_csv(tmp_path):
+    # Its row group's statistics cannot be read as Python dates: they prove nothing.
+    days = [dt.date(2020, 1, 1), dt.date(2020, 1, 2)]
+    beyond = pa.array([*(d.toordinal() - 719163 for d in days), 2932897], pa.int32())
+    table = pa.table({"d": beyond.cast(pa.date32())})  # 2932897 days: 10000-01-01
+    pq.write_table(table, tmp_path / "data.parquet")
+    pa_csv.write_csv(table, str(tmp_path / "data.csv"))
+    schema = {"fields": [{"name": "d", "type": "date"}]}
+    resource = {"name": "data", "path": "data.parquet", "format": "parquet", "schema": schema}
+    fast = validate_resource_fast(resource, tmp_path, {"resources": [resource]})
+    slow = frictionless_task(package_of(tmp_path / "data.csv", schema, "data"), "data",
+                             tmp_path, 1000)  # fmt: skip
+    assert [(e["type"], e["rowNumber"]) for e in fast["errors"]] == [("type-error", 4)]
+    assert fast["errors"] == slow["errors"]
+
+
+def test_extrapaths_are_read_by_frictionless_as_one_file(tmp_path):
+    (tmp_path / "a.csv").write_text("id\n1\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("x\n", encoding="utf-8")
+    resource = {"name": "data", "path": "a.csv", "extrapaths": ["b.csv"],
+                "schema": {"fields": [{"name": "id", "type": "integer"}]}}  # fmt: skip
+    with pytest.raises(Unsupported, match="extrapaths"):
+        validate_resource_fast(resource, tmp_path, {"resources": [resource]})

@@ -101,3 +101,12 @@ def test_a_pattern_is_validated_as_the_files_it_matches_as_frictionless_does(tre
     assert findings(ours) == findings(theirs)
     assert len(ours["tasks"]) == len(theirs["tasks"])
     assert "a pattern" in ours["warnings"][0]
+
+
+def test_a_folder_without_a_package_is_its_files_as_frictionless_reads_it(tree):
+    (tree / "bare").mkdir()
+    (tree / "bare" / "one.csv").write_text("id,name\n1,x\n", encoding="utf-8")
+    (tree / "bare" / "two.csv").write_text("id\n1\n2,3\n", encoding="utf-8")
+    ours, theirs = both(["bare"])
+    assert findings(ours) == findings(theirs)
+    assert len(ours["tasks"]) == len(theirs["tasks"])

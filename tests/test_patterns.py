@@ -19,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from test_fast_equivalence import assert_same, package_of  # noqa: E402
 
 ATOMS = ["a", "b", "1", "-", ".", r"\d", r"\D", r"\w", r"\W", r"\s", r"\S", "[a-c]", "[^a]",
+         r"\B", r"\A", r"\Z", "^", "$", "(?#(()",
          r"[\d\s]", "[[:digit:]]", r"\.", r"\b", "x", " ", r"\t", "[A-Z]", "é", r"\x0b",
          r"\pN", "(?i)a", "(?i:a)", r"(a)\1", "(?=a)", "a++"]  # fmt: skip
 QUANTIFIERS = ["", "", "*", "+", "?", "{2}", "{,3}", "{1,}", "{0,2}", "*?", "{2,3}?"]
@@ -42,7 +43,10 @@ def patterns(draw, depth: int = 0) -> str:
 
 
 @settings(max_examples=500, deadline=None)
-@given(pattern=patterns(), cells=st.lists(CELLS, min_size=1, max_size=20))
+@given(
+    pattern=st.one_of(patterns(), st.builds("{}|{}".format, patterns(), patterns())),
+    cells=st.lists(CELLS, min_size=1, max_size=20),
+)
 def test_re2_spelling_matches_as_python_re(pattern, cells):
     spelled = re2_pattern(pattern)
     if spelled is None:
@@ -57,6 +61,7 @@ def test_re2_spelling_matches_as_python_re(pattern, cells):
 @pytest.mark.parametrize(
     ("pattern", "spelled"),
     [("[0-9]{5}", True), (r"\S+", True), ("a{,3}", True), ("[[:digit:]]+", True),
+     ("(?#(()ab|cd", True), (r"\B", False),
      ("^a|b$", True), (r"(a)\1", False), ("(?i)abc", False), (r"\pN+", False),
      ("(?=a)a", False), ("a{2000}", False)],
 )  # fmt: skip
@@ -70,6 +75,7 @@ def test_what_has_a_twin_in_re2(pattern, spelled):
         ({"type": "string", "constraints": {"pattern": r"\S+"}}, ["ab", "a\x0bb", "a\x1cb"]),
         ({"type": "string", "constraints": {"pattern": "a{,3}"}}, ["", "aa", "a{,3}", "aaaa"]),
         ({"type": "string", "constraints": {"pattern": "[[:digit:]]+"}}, ["123", ":", "[d]"]),
+        ({"type": "string", "constraints": {"pattern": "(?#(()ab|cd"}}, ["ab", "xcd", "abx"]),
         ({"type": "string", "format": "email"}, ["jean.dupont@example.fr",
                                                   "jean..dupont@example.fr"]),
         ({"type": "number"}, ["1.5", "nan", "nan(1)", "NAN(abc)", "inf"]),

@@ -147,10 +147,14 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
     """A datapackage.json, a folder holding one, a resource descriptor, or a data file
     (with or without a schema); anything else frictionless validates (a schema, a
     dialect, a compressed or unknown file) is left to it."""
-    if glob.has_magic(str(path)):
-        # frictionless takes it for a pattern (even the name of a file, `[table].csv`):
-        # the files it matches, as one package, which frictionless alone validates
+    if glob.has_magic(str(path)) or (path.is_dir() and not (path / "datapackage.json").exists()):
+        # frictionless takes it for a pattern (even the name of a file, `[table].csv`),
+        # or a folder for its files: as one package, which frictionless alone validates
         return Target({"resources": []}, path.parent, path, "other", schema)
+    if str(path).startswith("file:"):
+        # a file: URI frictionless reads when trusted (and reports as unsafe else)
+        unsafe = unsafe_in_resource({"path": str(path)})
+        return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     if path.is_dir():
         path = path / "datapackage.json"
     if not path.exists():

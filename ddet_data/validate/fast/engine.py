@@ -329,6 +329,8 @@ def _open_table(resource: dict, basepath: Path) -> _Table:
     fmt = local_data_format(resource)
     if fmt is None:
         raise Unsupported("the data is not one local file")
+    if resource.get("extrapaths"):
+        raise Unsupported("extrapaths: frictionless reads the files as one")
     where = resource["path"]
     # As frictionless: compression and format declared, else told by the path's suffixes.
     compression = resource.get("compression") or path_format(where)[1]

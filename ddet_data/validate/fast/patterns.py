@@ -38,13 +38,13 @@ _ANCHORS = {
     sre.AT_END: "$",  # (Python's also before a final line break: cells hold none)
     sre.AT_END_STRING: r"\z",
     sre.AT_BOUNDARY: r"\b",
-    sre.AT_NON_BOUNDARY: r"\B",
+    # (not \B: on an empty cell Python finds no non-boundary, RE2 finds one)
 }
 _RE2_MOST_REPEATS = 1000
 
 
 def re2_pattern(pattern: str) -> str | None:
-    """RE2's spelling of `^{pattern}$` as frictionless compiles it, or None."""
+    """RE2's spelling of `^{pattern}$` as frictionless compiles and matches it, or None."""
     try:
         with warnings.catch_warnings():  # ("possible nested set": frictionless's to say)
             warnings.simplefilter("ignore")
@@ -53,7 +53,10 @@ def re2_pattern(pattern: str) -> str | None:
         return None
     if parsed.state.flags & ~sre.SRE_FLAG_UNICODE:
         return None  # a global flag: (?i), (?x), (?s)...
-    return _sequence(parsed)
+    spelled = _sequence(parsed)
+    # frictionless matches from the start only (re.match), where RE2 searches: in
+    # `^a|b$` the second branch is anchored at the end alone.
+    return None if spelled is None else f"^(?:{spelled})"
 
 
 def _sequence(items) -> str | None:

@@ -786,7 +786,7 @@ class ParquetSource:
             groups = []
             for group in range(file.metadata.num_row_groups):
                 meta = file.metadata.row_group(group)
-                stats = [meta.column(i).statistics for i in range(meta.num_columns)]
+                stats = [_readable(meta.column(i).statistics) for i in range(meta.num_columns)]
                 groups.append((group, stats, proven(stats) if proven else set()))
 
             def decoded() -> Iterator[tuple[Any, ...]]:
@@ -879,6 +879,18 @@ def as_csv_text(column: pa.Array) -> pa.Array:
     if not pa.types.is_string(column.type):
         column = pc.cast(column, pa.string())
     return column.fill_null("") if column.null_count else column
+
+
+def _readable(stats: Any) -> Any:
+    """A column chunk's statistics, or None when their min or max is beyond Python's
+    range (a date of year 10000): then they prove nothing and the values are read."""
+    if stats is None or not stats.has_min_max:
+        return stats
+    try:
+        stats.min, stats.max  # noqa: B018 (converted here, once, to see that they can be)
+    except (OverflowError, ValueError):
+        return None
+    return stats
 
 
 def open_parquet_source(path: Path) -> ParquetSource:
