@@ -110,3 +110,13 @@ def test_a_folder_without_a_package_is_its_files_as_frictionless_reads_it(tree):
     ours, theirs = both(["bare"])
     assert findings(ours) == findings(theirs)
     assert len(ours["tasks"]) == len(theirs["tasks"])
+
+
+@pytest.mark.parametrize("path", ["$PWD/data.csv", "~/data.csv", "%HOME%/data.csv"])
+@pytest.mark.parametrize("trusted", [False, True])
+def test_a_path_written_with_a_variable_is_reported_as_frictionless_reports_it(
+    tree, path, trusted
+):
+    # As a script or a Makefile may pass it, unexpanded by any shell
+    ours, theirs = both([path], trusted)
+    assert findings(ours) == findings(theirs) != []

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import DdetError
 from ..text.jsonio import read_json
 from .descriptors import certainly_valid_package, certainly_valid_schema, resources_of
-from .path_safety import unsafe_in_package, unsafe_in_resource
+from .path_safety import is_safe_path, unsafe_in_package, unsafe_in_resource
 from .report import add_errors, combine
 
 ENGINES = ("auto", "fast", "frictionless")
@@ -157,6 +157,11 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
         return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     if path.is_dir():
         path = path / "datapackage.json"
+    if not path.exists() and not is_safe_path(str(path)):
+        # `$HOME/x.csv` or `~/x.csv` as written (not expanded by a shell): frictionless
+        # reports such a path as unsafe, or when trusted as a file it cannot open
+        unsafe = [str(path)]
+        return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     if not path.exists():
         raise DdetError(f"{path}: no such file")
     if data_suffix(path) in DATA_SUFFIXES:
