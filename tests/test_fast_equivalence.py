@@ -997,3 +997,30 @@ def test_extrapaths_are_read_by_frictionless_as_one_file(tmp_path):
                 "schema": {"fields": [{"name": "id", "type": "integer"}]}}  # fmt: skip
     with pytest.raises(Unsupported, match="extrapaths"):
         validate_resource_fast(resource, tmp_path, {"resources": [resource]})
+
+
+@pytest.mark.parametrize(
+    ("text", "schema", "dialect"),
+    [
+        # Line ends of a lone CR (old Mac files)
+        ("id,name\r1,a\rx,b\r", {"fields": [{"name": "id", "type": "integer"},
+                                          {"name": "name", "type": "string"}]}, None),
+        # No header, and a quote in the first records
+        ('1,"a b"\n2,"c"\nx,d\n', {"fields": [{"name": "id", "type": "integer"},
+                                            {"name": "name", "type": "string"}]},
+         {"header": False}),
+        # An integer enum member beyond 64 bits
+        ("id\n1\n2\n9223372036854775808\n",
+         {"fields": [{"name": "id", "type": "integer",
+                      "constraints": {"enum": [1, 9223372036854775808]}}]}, None),
+    ],
+)  # fmt: skip
+def test_inputs_the_fast_engine_failed_on_are_read_as_frictionless_reads_them(
+    tmp_path, text, schema, dialect
+):
+    (tmp_path / "data.csv").write_bytes(text.encode("utf-8"))
+    package = package_of(tmp_path / "data.csv", schema)
+    if dialect:
+        package["resources"][0]["dialect"] = dialect
+    fast = assert_same(package, "table", tmp_path)  # the fast engine itself, no fallback
+    assert not fast["valid"]

@@ -198,7 +198,7 @@ class FieldCheck:
             ok = bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
             if "enum" in constraints:
                 members = [self.value_reader(value) for value in constraints["enum"]]
-                if any(not isinstance(m, int) or isinstance(m, bool) for m in members):
+                if not all(_int64(m) for m in members):
                     return False
                 found = pc.is_in(values, value_set=pa.array(members, pa.int64()))
                 ok = found if ok is True else pc.and_(ok, found)
@@ -471,7 +471,7 @@ class FieldCheck:
         found: Any = True
         if "enum" in self.constraints:
             members = [self.value_reader(value) for value in self.constraints["enum"]]
-            if any(not isinstance(m, int) or isinstance(m, bool) for m in members):
+            if not all(_int64(m) for m in members):
                 return False
             found = pc.is_in(values, value_set=pa.array(members, pa.int64()))
         return _both(bounds, found)
@@ -863,6 +863,11 @@ def _both(first: Any, second: Any) -> Any:
     if second is True:
         return first
     return pc.and_(first, second)
+
+
+def _int64(value: Any) -> bool:
+    """An int (not a bool) an Arrow int64 holds: an enum member beyond it is the reader's."""
+    return type(value) is int and -(2**63) <= value < 2**63
 
 
 def _only(constraints: dict, allowed: set[str]) -> bool:

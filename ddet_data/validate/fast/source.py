@@ -690,7 +690,7 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
 
     last = header_rows[-1] if header_rows else 0
     quote = py_dialect.quotechar or "\0"
-    if any(quote in line for line in sample[: last - 1]):
+    if last > 1 and any(quote in line for line in sample[: last - 1]):
         # The records above the last header row are skipped as lines: each must be one
         # line, which a quoted value holding a line break is not.
         above = csv.reader(iter(sample), dialect=py_dialect)
@@ -698,8 +698,9 @@ def open_csv_source(path: Path, resource: dict, compression: str | None = None) 
             pass
         if above.line_num != last - 1:
             raise Unsupported(f"a record above the header on record {last} spans lines")
-    records = list(itertools.islice(csv.reader(io.StringIO("".join(sample)), dialect=py_dialect),
-                                    max(last, 1)))  # fmt: skip
+    # (newline="": the lines as the file ends them, a lone CR too, as csv asks)
+    lines = io.StringIO("".join(sample), newline="")
+    records = list(itertools.islice(csv.reader(lines, dialect=py_dialect), max(last, 1)))
     if not records or not records[-1] or len(records) < last:
         raise Unsupported(f"record {max(last, 1)}, the header, is empty or missing")
     if not header_rows:
