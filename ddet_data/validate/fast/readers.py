@@ -252,47 +252,45 @@ def _strptime_format(form: Any) -> bool:
 
 
 def _datetime_reader(spec: FieldSpec) -> ValueReader | None:
-    form = spec.format
-    if form != "default" and not _strptime_format(form):
-        return None
     from dateutil.parser import isoparse  # frictionless's parser of ISO datetimes
 
-    def read(cell: Any) -> dt.datetime | None:
-        if isinstance(cell, dt.datetime):
-            return cell
-        if not isinstance(cell, str):
-            return None
-        try:
-            if form != "default":
-                return dt.datetime.strptime(cell, form)
-            # frictionless keeps out the shorter forms isoparse takes
-            if len(cell) < 19 or cell[16] != ":":
-                return None
-            return isoparse(cell)
-        except Exception:  # as frictionless: whatever the parser refuses is no datetime
-            return None
+    def iso(cell: str) -> dt.datetime | None:
+        # frictionless keeps out the shorter forms isoparse takes
+        return isoparse(cell) if len(cell) >= 19 and cell[16] == ":" else None
 
-    return read
+    return _clock_reader(spec, dt.datetime, lambda parsed: parsed, iso)
 
 
 def _time_reader(spec: FieldSpec) -> ValueReader | None:
+    from dateutil.parser import isoparse
+
+    def iso(cell: str) -> dt.time | None:
+        if len(cell) < 8 or cell[5] != ":":
+            return None
+        return isoparse(f"2000-01-01T{cell}").timetz()
+
+    return _clock_reader(spec, dt.time, dt.datetime.timetz, iso)
+
+
+def _clock_reader(
+    spec: FieldSpec, kind: type, from_strptime: Callable, from_iso: Callable
+) -> ValueReader | None:
+    """A datetime's or a time's reader: a value of that kind as it is; a text by strptime
+    in the field's format, or by `from_iso` for the default format."""
     form = spec.format
     if form != "default" and not _strptime_format(form):
         return None
-    from dateutil.parser import isoparse
 
-    def read(cell: Any) -> dt.time | None:
-        if isinstance(cell, dt.time):
+    def read(cell: Any) -> Any:
+        if isinstance(cell, kind):
             return cell
         if not isinstance(cell, str):
             return None
         try:
             if form != "default":
-                return dt.datetime.strptime(cell, form).timetz()
-            if len(cell) < 8 or cell[5] != ":":
-                return None
-            return isoparse(f"2000-01-01T{cell}").timetz()
-        except Exception:
+                return from_strptime(dt.datetime.strptime(cell, form))
+            return from_iso(cell)
+        except Exception:  # as frictionless: whatever the parser refuses is no value
             return None
 
     return read
