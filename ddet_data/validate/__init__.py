@@ -82,6 +82,10 @@ class Target:
     project: bool = False
     unsafe: list[str] = field(default_factory=list)
 
+    def refused(self, trusted: bool) -> bool:
+        """Whether frictionless, untrusted, refuses to read it (and is asked to say so)."""
+        return not trusted and bool(self.unsafe)
+
 
 def resolve_descriptors(package: dict, basepath: Path) -> dict:
     """Schemas and dialects given as paths, read; one that cannot be read (a remote one,
@@ -151,15 +155,11 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
         # frictionless takes it for a pattern (even the name of a file, `[table].csv`),
         # or a folder for its files: as one package, which frictionless alone validates
         return Target({"resources": []}, path.parent, path, "other", schema)
-    if str(path).startswith("file:"):
-        # a file: URI frictionless reads when trusted (and reports as unsafe else)
-        unsafe = unsafe_in_resource({"path": str(path)})
-        return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     if path.is_dir():
         path = path / "datapackage.json"
     if not path.exists() and not is_safe_path(str(path)):
-        # `$HOME/x.csv` or `~/x.csv` as written (not expanded by a shell): frictionless
-        # reports such a path as unsafe, or when trusted as a file it cannot open
+        # `$HOME/x.csv`, `~/x.csv` as written (not expanded by a shell), a `file:` URI:
+        # frictionless reports such a path as unsafe, or when trusted reads it itself
         unsafe = [str(path)]
         return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     if not path.exists():
@@ -385,7 +385,7 @@ def validate_target(
     trusted: bool = True,
 ) -> tuple[list[dict], list[str], list[dict]]:
     """(tasks, notes, report-level errors) of one target."""
-    refused = not trusted and bool(target.unsafe)
+    refused = target.refused(trusted)
     if target.kind == "schema" and engine != "frictionless" and not refused:
         from .report import task_report
 
@@ -480,7 +480,7 @@ def validate_targets(
         else:
             for task in found:
                 task_by_table[task.get("name")] = task
-        if (target.project or target.source is None) and (trusted or not target.unsafe):
+        if (target.project or target.source is None) and not target.refused(trusted):
             tables.update(read_tables(target.package, target.basepath, target.project))
     for table, found in run_checks(tables, sources_root).items():
         if table in task_by_table:
