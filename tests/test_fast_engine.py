@@ -392,10 +392,11 @@ def test_fixed_width_patterns_are_sure_only_of_what_python_matches(pattern, cell
     (as frictionless anchors it) refuses."""
     import re
 
-    from ddet_data.validate.fast import cells as module
+    from ddet_data.validate.fast.cells import FieldCheck
+    from ddet_data.validate.fast.forms import fixed_width_classes
 
-    sure = module.FieldCheck._pattern_sure(pa.array(cells, pa.string()), pattern)
-    assert module.fixed_width_classes(pattern) is not None
+    sure = FieldCheck._pattern_sure(pa.array(cells, pa.string()), pattern)
+    assert fixed_width_classes(pattern) is not None
     for cell, ok in zip(cells, sure.to_pylist(), strict=True):
         if ok:
             assert re.match(f"^{pattern}$", cell), (pattern, cell)
@@ -407,7 +408,7 @@ def test_fixed_width_patterns_are_sure_only_of_what_python_matches(pattern, cell
      "a^b", r"^\d{5}$|^\d{9}$"],
 )  # fmt: skip
 def test_patterns_of_no_fixed_form_go_to_the_regex_engines(pattern):
-    from ddet_data.validate.fast.cells import fixed_width_classes
+    from ddet_data.validate.fast.forms import fixed_width_classes
 
     assert fixed_width_classes(pattern) is None
 

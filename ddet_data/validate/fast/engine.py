@@ -31,9 +31,10 @@ import pyarrow as pa
 
 from ...errors import Unsupported
 from .. import local_data_format, path_format
-from .cells import FieldCheck, arrow_of
+from .cells import FieldCheck
 from .digests import FileDigest, digest_of
 from .findings import IntegrityPlan, RowFinding, row_errors
+from .forms import arrow_of
 from .keys import (
     IntKeyLookup,
     IntKeys,

@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from ...errors import NeedsExactReader, RaggedRow, Unsupported
-from .cells import arrow_of, cell_ends
+from .forms import arrow_of, cell_ends
 
 # pyarrow keeps some forty blocks in flight: 4 MB blocks held 390 MB on a 1 GB file, 1 MB
 # blocks 210 MB, and read no slower (their batches fit the caches better); 512 KB, slower.
