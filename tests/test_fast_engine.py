@@ -451,6 +451,39 @@ def test_datetimes_are_sure_only_where_frictionless_reads_them(with_refused):
         assert sure[values.index(plain)] is True
 
 
+_ZONED = st.builds(
+    lambda head, fraction, zone: head + fraction + zone,
+    st.sampled_from(["2021-03-28T02:30:00", "2021-01-01 00:00:00", "2021-02-30T10:00:00",
+                     "2020-12-31T23:59:59", "0001-01-01T00:00:00", "2021-06-01t10:00:00"]),
+    st.sampled_from(["", ".5", ".123456", ".1234567", "."]),
+    st.one_of(st.sampled_from(["", "Z", "z", "+01:00", "-05:30", "+0100", "+01", "-00:00",
+                               "+23:59", "+24:00", "+01:60", "+1:00", " +01:00", "+01:0"]),
+              st.text("+-0123456789:Z", max_size=6)),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ZONED, min_size=1, max_size=8))
+def test_zoned_datetimes_are_sure_only_where_frictionless_reads_them_and_keyed_alike(values):
+    """An offset (+01:00, +0100, +01) or a Z: sure only of what frictionless's reader
+    takes, and keyed as the instant it reads (10:00+01:00 is 09:00Z)."""
+    from frictionless import fields
+
+    from ddet_data.validate.fast.cells import _iso_datetime_keys, _iso_datetimes, datetime_key
+
+    reader = fields.DatetimeField(name="d").create_cell_reader()
+    sure = _iso_datetimes(pa.array(values, pa.string())).to_pylist()
+    read = [c for c, ok in zip(values, sure, strict=True) if ok]
+    for value in read:
+        assert reader(value)[1] is None, value
+    if read:
+        keys = _iso_datetime_keys(pa.array(read, pa.string())).tolist()
+        assert keys == [datetime_key(reader(value)[0]) for value in read]
+    for value in values:
+        if value.startswith("2021-01-01 00:00:00") and value[19:] in ("+01:00", "-0530", ""):
+            assert sure[values.index(value)] is True, value
+
+
 def test_a_dictionary_column_with_small_indices_and_nulls(tmp_path):
     """128 values and a null in a dictionary<int8>: the empty cell's entry is number 128."""
     import pyarrow.parquet as pq

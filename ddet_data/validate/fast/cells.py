@@ -601,11 +601,15 @@ def _iso_dates(column: pa.Array) -> tuple[pa.Array | bool, pa.Array]:
 @functools.cache
 def _datetime_forms() -> tuple[tuple[np.ndarray, ...], ...]:
     """YYYY-MM-DDTHH:MM:SS or with a space for T, then up to 6 digits of a second, then
-    a Z or not: what dateutil's isoparse, frictionless's default reader, takes."""
+    no zone, a Z, or an offset under 24 hours (+HH:MM, +HHMM, +HH, or with a minus):
+    what dateutil's isoparse, frictionless's default reader, takes."""
     head = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-2][0-9]:[0-5][0-9]:[0-5][0-9]"
     fractions = [""] + [rf"\.[0-9]{{{digits}}}" for digits in range(1, 7)]
+    # (isoparse refuses an offset of 24 hours or more: two forms keep it out)
+    offsets = [rf"[+-]{hours}{minutes}" for minutes in (":[0-5][0-9]", "[0-5][0-9]", "")
+               for hours in ("[01][0-9]", "2[0-3]")]  # fmt: skip
     forms = [fixed_width_classes(head + fraction + zone)
-             for fraction in fractions for zone in ("", "Z")]  # fmt: skip
+             for zone in ("", "Z", *offsets) for fraction in fractions]  # fmt: skip
     return tuple(form for form in forms if form is not None)
 
 
@@ -790,13 +794,26 @@ def datetime_key(value: dt.datetime) -> int:
 def _iso_datetime_keys(column: pa.Array) -> np.ndarray:
     """`datetime_key` of cells of the forms `_iso_datetimes` is sure of, all at once:
     the seconds from the first 19 characters, the fraction padded to microseconds, and
-    a final Z for UTC (dateutil reads one as an aware datetime)."""
+    the zone (dateutil reads a Z or an offset as an aware datetime)."""
     head = pc.replace_substring(pc.utf8_slice_codeunits(column, 0, 19), " ", "T")
-    seconds = pc.cast(pc.cast(head, pa.timestamp("s")), pa.int64())
-    fraction = pc.replace_substring(pc.utf8_slice_codeunits(column, 20, 27), "Z", "")
+    keys = pc.multiply(pc.cast(pc.cast(head, pa.timestamp("s")), pa.int64()), 1_000_000)
+    if pc.max(pc.binary_length(column)).as_py() == 19:
+        return keys.to_numpy(zero_copy_only=False).astype(np.int64)  # the common case
+    parts = pc.extract_regex(pc.utf8_slice_codeunits(column, 19),
+                             r"^(?:\.(?P<fraction>[0-9]*))?(?P<zone>.*)$")  # fmt: skip
+    fraction, zone = parts.field("fraction"), parts.field("zone")
     micro = pc.cast(pc.utf8_rpad(fraction, width=6, padding="0"), pa.int64())
-    keys = pc.add(pc.multiply(seconds, 1_000_000), micro)
-    keys = pc.if_else(pc.ends_with(column, "Z"), pc.add(keys, _AWARE), keys)
+    keys = pc.add(keys, micro)
+    # An offset's hours and minutes ("Z", and no zone, read as +00:00)
+    utc = pc.or_(pc.equal(zone, "Z"), pc.equal(zone, ""))
+    offset = pc.replace_substring(pc.if_else(utc, "+00", zone), ":", "")
+    hours = pc.cast(pc.utf8_slice_codeunits(offset, 1, 3), pa.int64())
+    minutes = pc.cast(pc.utf8_rpad(pc.utf8_slice_codeunits(offset, 3, 5), width=2, padding="0"),
+                      pa.int64())  # fmt: skip
+    offset_micro = pc.multiply(pc.add(pc.multiply(hours, 60), minutes), 60_000_000)
+    offset_micro = pc.if_else(pc.starts_with(offset, "-"), pc.negate(offset_micro), offset_micro)
+    aware = pc.subtract(pc.add(keys, _AWARE), offset_micro)
+    keys = pc.if_else(pc.equal(zone, ""), keys, aware)
     return keys.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
