@@ -354,6 +354,88 @@ def test_engines_agree_on_made_up_tables(tmp_path, case):
         pass  # frictionless takes over; the report says so
 
 
+# Hypothesis: fields written another way (a decimal comma, a strptime format, an offset)
+
+SPELLED_FIELDS = [
+    ({"type": "number", "decimalChar": ","},
+     ["1,5", "-0,25", "1.5", "10", "1,5e3", "", " 2,5", "1,", ",5", "1,5,5", "nan", "0,0"]),
+    ({"type": "number", "decimalChar": ",", "groupChar": " "},
+     ["1 234,5", "1234,5", "1 2 3", "1.234,5", "12", " 1,5", "1,5 ", "1\u00a0234,5", ""]),
+    ({"type": "number", "decimalChar": ",", "groupChar": "."},
+     ["1.234,5", "1.234.567", "1234,5", "1,2,3", ".5", "12"]),
+    ({"type": "number", "groupChar": "\u202f"}, ["1\u202f234.5", "1234", "1\u202f", "1,5"]),
+    ({"type": "date", "format": "%d/%m/%Y"},
+     ["31/12/2020", "1/2/2020", "29/02/2020", "29/02/2021", "00/01/2020", "31/12/0000",
+      "31-12-2020", "31/12/20", " 1/02/2020", "", "31/12/2020 ", "01/13/2020"]),
+    ({"type": "date", "format": "%Y"}, ["2020", "0000", "20", "0001", "x"]),
+    ({"type": "date", "format": "%m/%Y"}, ["12/2020", "13/2020", "1/2020", "02/2020"]),
+    ({"type": "datetime", "format": "%d/%m/%Y %H:%M"},
+     ["31/12/2020 10:30", "31/12/2020 24:00", "31/12/2020 1:30", "31/12/2020  10:30",
+      "30/02/2020 10:30", "01/01/2020 00:00"]),
+    ({"type": "datetime", "format": "%Y-%m-%dT%H:%M:%S"},
+     ["2020-12-31T10:30:00", "2020-12-31T10:30:60", "2020-12-31t10:30:00", "2020-12-31T10:30"]),
+    ({"type": "datetime"},
+     ["2020-12-31T10:30:00+01:00", "2020-12-31T09:30:00Z", "2020-12-31T10:30:00+0100",
+      "2020-12-31T10:30:00.5-05:00", "2020-12-31T10:30:00+24:00", "2020-12-31T10:30:00"]),
+]  # fmt: skip
+
+
+@st.composite
+def spelled_cases(draw):
+    chosen = draw(st.lists(st.sampled_from(range(len(SPELLED_FIELDS))), min_size=1, max_size=3))
+    fields = []
+    for position, index in enumerate(chosen):
+        field = {"name": f"f{position}", **SPELLED_FIELDS[index][0]}
+        constraints = {}
+        if draw(st.booleans()):
+            constraints["required"] = True
+        if draw(st.integers(0, 3)) == 0:
+            constraints["unique"] = True
+        if field["type"] == "number" and draw(st.booleans()):
+            constraints["minimum"] = 0
+        if field.get("format") == "%d/%m/%Y" and draw(st.booleans()):
+            constraints["minimum"] = "01/01/2020"
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    schema = {"fields": fields}
+    if draw(st.booleans()):
+        schema["primaryKey"] = [fields[0]["name"]]
+    rows = [[draw(st.sampled_from(SPELLED_FIELDS[index][1])) for index in chosen]
+            for _ in range(draw(st.integers(1, 12)))]  # fmt: skip
+    return schema, rows
+
+
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(case=spelled_cases())
+def test_engines_agree_on_fields_written_another_way(tmp_path, case):
+    schema, rows = case
+    path = tmp_path / "spelled.csv"
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow([field["name"] for field in schema["fields"]])
+        writer.writerows(rows)
+    assert_same(package_of(path, schema, "spelled"), "spelled", tmp_path)
+
+
+def test_a_french_column_is_re_spelled_not_read_cell_by_cell(tmp_path):
+    """The decimal comma and the day first are undone for the whole column: only the
+    cells the re-spelling is unsure of reach the reader."""
+    from ddet_data.validate.fast.cells import FieldCheck
+    from ddet_data.validate.fast.schema import FieldSpec
+
+    amounts = pa.array(["1 234,5", "12", "1.5", ""] * 1000)
+    check = FieldCheck(FieldSpec(name="m", type="number", decimal_char=",", group_char=" "), 0)
+    sure = check.sure_mask(amounts, check.missing_mask(amounts)).to_pylist()
+    assert sure[:4] == [True, True, False, True] and sum(sure) == 3000
+    days = pa.array(["31/12/2020", "1/2/2020", "30/02/2020"] * 1000)
+    check = FieldCheck(FieldSpec(name="d", type="date", format="%d/%m/%Y"), 0)
+    sure = check.sure_mask(days, check.missing_mask(days)).to_pylist()
+    assert sure[:3] == [True, False, False] and sum(sure) == 1000
+
+
 # Parquet: the same table as CSV (pyarrow's writer), frictionless judging the CSV
 
 

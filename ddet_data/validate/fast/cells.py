@@ -35,6 +35,7 @@ from .forms import (
 )
 from .patterns import re2_pattern
 from .schema import FieldSpec
+from .spellings import respelling
 
 _NUMBER = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -73,6 +74,13 @@ class FieldCheck:
         self.required = bool(self.constraints.get("required"))
         self._cache: dict[Any, tuple[Any, dict | None]] = {}
         self._cast: tuple[pa.Array, pa.Array] | None = None
+        # A decimal comma or a strptime format: the cells re-spelled as the default
+        # format writes them (`spellings`), once per column, for the test and the keys.
+        self._respell = respelling(field)
+        self._respelled: tuple[pa.Array, pa.Array, Any] | None = None
+        self.default_text = self._respell is not None or self.format in ("default", None) or (
+            self.type == "date" and self.format == "%Y-%m-%d"
+        )  # fmt: skip
 
     # The exact readers: those of `readers` where they know the field, else frictionless's
     # own (built, and frictionless imported, on demand)
@@ -114,17 +122,30 @@ class FieldCheck:
             return present
         return pc.or_kleene(column.is_null(), present.fill_null(False))
 
+    def default_spelling(self, column: pa.Array) -> tuple[pa.Array, Any]:
+        """The column as the default format writes it, and where that is sure (True:
+        everywhere); the column itself for a field written so."""
+        if self._respell is None:
+            return column, True
+        last = self._respelled
+        if last is None or last[0] is not column:  # (the keys ask again for the same one)
+            self._respelled = last = (column, *self._respell(column))
+        return last[1], last[2]
+
     def sure_mask(self, column: pa.Array, missing: pa.Array) -> pa.Array:
         """True where the cell reader would certainly return no note."""
         if self.required:
             blank_ok = pa.scalar(False)
         else:
             blank_ok = pa.scalar(True)
+        text, spelled = self.default_spelling(column)
         # Missing cells get a placeholder of the right form so whole-column casts work.
-        filled = column
+        filled = text
         if pc.any(missing).as_py():
-            filled = pc.if_else(missing, _PLACEHOLDERS.get(self.type, ""), column)
+            filled = pc.if_else(missing, _PLACEHOLDERS.get(self.type, ""), text)
         value_ok = self._value_sure(filled)
+        if value_ok is not False:
+            value_ok = _both(value_ok, spelled)
         if isinstance(value_ok, bool):
             value_ok = pa.scalar(value_ok)
         return pc.if_else(missing, blank_ok, value_ok)
@@ -170,7 +191,8 @@ class FieldCheck:
                 ok = found if ok is True else pc.and_(ok, found)
             return ok
         if kind == "number":
-            if "enum" in constraints or not self._plain_number() or not self.field.bare_number:
+            plain = self._respell is not None or self._plain_number() and self.field.bare_number
+            if "enum" in constraints or not plain:
                 return False
             try:
                 # Arrow's float syntax is a subset of Decimal's (bareNumber aside, below)
@@ -190,13 +212,13 @@ class FieldCheck:
             accepted = list(self.field.true_values) + list(self.field.false_values)
             return pc.is_in(column, value_set=pa.array(accepted, pa.string()))
         if kind == "date":
-            if self.format not in ("default", "%Y-%m-%d") or "enum" in constraints:
+            if not self.default_text or "enum" in constraints:
                 return False
             ok, days = _iso_dates(column)
             bounds = self._bounds_sure(days, _date_days, strict_equal=False)
             return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
         if kind == "datetime":
-            if self.format != "default" or not _only(constraints, {"required", "unique"}):
+            if not self.default_text or not _only(constraints, {"required", "unique"}):
                 return False
             return _iso_datetimes(column)
         if kind == "time":
@@ -496,6 +518,8 @@ class FieldCheck:
         """Cast values (as hashable numpy data) and a null mask, for cells read as valid."""
         kind = self.key_kind()
         valid_sure = sure & ~missing
+        if kind in ("float", "int"):
+            column, _ = self.default_spelling(column)  # (the sure cells are re-spelled)
         if kind == "python":
             values = np.empty(len(column), dtype=object)
             nulls = np.ones(len(column), dtype=bool)

@@ -1,0 +1,133 @@
+"""Field options that only change how a value is written, undone for the whole column.
+
+French data writes `1 234,5` for 1234.5 and `31/12/2020` for 2020-12-31, and says so
+with a field's `decimalChar`, `groupChar` or strptime `format`. Such a column is
+re-spelled once into the default format's text ("1234.5", "2020-12-31T00:00:00"),
+which the vectorized checks and key values of `cells` then read as they read any
+default column. Where the re-spelling is not sure to mean what frictionless's reader
+makes of the cell (a dot beside a decimal comma, a day written with one digit), the
+cell is marked unsure: the exact reader then reads its own text, as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .forms import fixed_width_classes, fixed_width_match
+from .schema import FieldSpec
+
+# (the re-spelled text, and where it is sure: True for every cell)
+Respelling = Callable[[pa.Array], tuple[pa.Array, "pa.Array | bool"]]
+
+# strptime's directives read here, with the number of digits each is written with
+# (Python also takes one digit, or a space and a digit, for all but %Y: those cells are
+# left to the reader). Any other directive leaves the format to the reader.
+_DIGITS = {"Y": 4, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
+_DATE_DIRECTIVES = {"Y", "m", "d"}
+# What strptime puts where the format has no directive (the year is required here)
+_UNWRITTEN = {"m": "01", "d": "01", "H": "00", "M": "00", "S": "00"}
+
+
+def respelling(spec: FieldSpec) -> Respelling | None:
+    """How to re-spell this field's cells as the default format writes them, or None
+    when they already are (or when its options are not understood here)."""
+    if spec.type == "number":
+        return _number_respelling(spec)
+    if spec.type in ("date", "datetime"):
+        return _strptime_respelling(spec)
+    return None
+
+
+def _number_respelling(spec: FieldSpec) -> Respelling | None:
+    group, decimal = spec.group_char, spec.decimal_char
+    if not (isinstance(group, str) and isinstance(decimal, str)):
+        return None
+    if len(group) > 1 or len(decimal) != 1 or not spec.bare_number or spec.float_number:
+        return None  # (one character each: so the reader's strip() changes nothing here)
+    if not group and decimal == ".":
+        return None
+
+    def respell(column: pa.Array) -> tuple[pa.Array, pa.Array | bool]:
+        # The reader's own steps, in its order: the group characters out, then a dot
+        # refused, then the decimal character made a dot. (It strips the cell first;
+        # a cell with spaces at its ends stays one Arrow's cast refuses: unsure.)
+        text = pc.replace_substring(column, group, "") if group else column
+        sure: pa.Array | bool = True
+        if decimal != ".":
+            if pc.any(pc.match_substring(text, ".")).as_py():
+                sure = pc.invert(pc.match_substring(text, "."))
+            text = pc.replace_substring(text, decimal, ".")
+        return text, sure
+
+    return respell
+
+
+def _strptime_respelling(spec: FieldSpec) -> Respelling | None:
+    if spec.type == "date" and spec.format in ("default", "%Y-%m-%d"):
+        return None  # frictionless's default date format, read as it is
+    parsed = _fixed_digits_format(spec.format)
+    if parsed is None:
+        return None
+    classes, places, example = parsed
+    allowed = _DATE_DIRECTIVES if spec.type == "date" else set(_DIGITS)
+    if "Y" not in places or set(places) - allowed:
+        return None
+
+    def respell(column: pa.Array) -> tuple[pa.Array, pa.Array | bool]:
+        sure = fixed_width_match(column, classes)
+        # Unsure cells become a plain one, so that every slice below has digits.
+        written = pc.if_else(sure, column, example)
+
+        def part(directive: str) -> pa.Array | str:
+            if directive not in places:
+                return _UNWRITTEN[directive]
+            start = places[directive]
+            return pc.utf8_slice_codeunits(written, start, start + _DIGITS[directive])
+
+        pieces = [part("Y"), "-", part("m"), "-", part("d")]
+        if spec.type == "datetime":
+            pieces += ["T", part("H"), ":", part("M"), ":", part("S")]
+        return pc.binary_join_element_wise(*pieces, ""), sure
+
+    return respell
+
+
+def _fixed_digits_format(form: object) -> tuple[tuple, dict[str, int], str] | None:
+    """For a strptime format of digit directives and ASCII characters ("%d/%m/%Y"): the
+    byte classes of the cells written with each directive's full width of digits,
+    where each directive starts, and one such cell; else None."""
+    if not isinstance(form, str) or "%" not in form or form.startswith("fmt:"):
+        return None
+    pattern, example, places = [], [], {}
+    position, index = 0, 0
+    while index < len(form):
+        char = form[index]
+        if char == "%":
+            directive = form[index + 1 : index + 2]
+            index += 2
+            if directive == "%":
+                char = "%"  # a literal percent sign, below
+            elif directive in _DIGITS and directive not in places:
+                places[directive] = position
+                width = _DIGITS[directive]
+                pattern.append(f"[0-9]{{{width}}}")
+                example.append("2000" if directive == "Y" else "01")
+                position += width
+                continue
+            else:
+                return None  # another directive, or one given twice (strptime refuses it)
+        else:
+            index += 1
+        if not char.isascii() or char.isspace() and char != " ":
+            return None  # (strptime reads a space as any run of spaces: one is one)
+        pattern.append(re.escape(char))
+        example.append(char)
+        position += 1
+    classes = fixed_width_classes("".join(pattern))
+    if classes is None:
+        return None
+    return classes, places, "".join(example)
