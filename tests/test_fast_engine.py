@@ -190,7 +190,8 @@ def test_integer_lookup_dense_or_sparse(keys):
     "field",
     [
         {"name": "a", "type": kind}
-        for kind in ("string", "integer", "number", "boolean", "date", "datetime", "time", "year")
+        for kind in ("string", "integer", "number", "boolean", "date", "datetime", "time", "year",
+                     "yearmonth", "geopoint")
     ]
     + [
         {"name": "a", "type": "any"},
@@ -213,7 +214,8 @@ def test_a_light_field_reads_as_frictionless_field(field):
     "descriptor",
     [
         {"fields": [{"name": "a", "type": "integer", "constraints": {"pattern": "x"}}]},
-        {"fields": [{"name": "a", "type": "geopoint"}]},
+        {"fields": [{"name": "a", "type": "duration"}]},
+        {"fields": [{"name": "a", "type": "geopoint", "constraints": {"minimum": "1,2"}}]},
         {"fields": [{"name": "a", "type": "string", "rdfType": "x"}]},
         {"fields": [{"name": "a"}, {"name": "a"}]},
         {"fields": [{"name": "a", "type": "integer", "constraints": {"required": "yes"}}]},

@@ -354,7 +354,8 @@ def test_engines_agree_on_made_up_tables(tmp_path, case):
         pass  # frictionless takes over; the report says so
 
 
-# Hypothesis: fields written another way (a decimal comma, a strptime format, an offset)
+# Hypothesis: fields written another way (a decimal comma, a strptime format, an offset),
+# and the types beyond the plain ones (yearmonth, geopoint)
 
 SPELLED_FIELDS = [
     ({"type": "number", "decimalChar": ","},
@@ -377,6 +378,10 @@ SPELLED_FIELDS = [
     ({"type": "datetime"},
      ["2020-12-31T10:30:00+01:00", "2020-12-31T09:30:00Z", "2020-12-31T10:30:00+0100",
       "2020-12-31T10:30:00.5-05:00", "2020-12-31T10:30:00+24:00", "2020-12-31T10:30:00"]),
+    ({"type": "yearmonth"}, ["2020-01", "2020-12", "2020-13", "2020-1", "0000-01", "x", ""]),
+    ({"type": "geopoint"},
+     ["2.35,48.85", "2.35, 48.85", "1,2", "1.0,2", "1.00, 2", "-0,0", "0,0", "180,0", "1,90",
+      "179.9,89.9", "nan,0", "1,2,3", "x", "1e2,5", " 1 , 2 ", ""]),
 ]  # fmt: skip
 
 

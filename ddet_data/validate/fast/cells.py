@@ -225,6 +225,12 @@ class FieldCheck:
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
                 return False
             return pc.match_substring_regex(column, _TIME)
+        if kind == "yearmonth" and _only(constraints, {"required", "unique"}):
+            return fixed_width_match(column, *_yearmonth_forms())
+        if kind == "geopoint" and self.format == "default":
+            if not _only(constraints, {"required", "unique"}):
+                return False
+            return _geopoints(column)
         return False
 
     def _string_sure(self, column: pa.Array) -> pa.Array | bool:
@@ -563,7 +569,8 @@ class FieldCheck:
 
 
 _PLACEHOLDERS = {"integer": "0", "number": "0", "year": "2000", "date": "2000-01-01",
-                 "datetime": "2000-01-01T00:00:00", "time": "00:00:00"}  # fmt: skip
+                 "datetime": "2000-01-01T00:00:00", "time": "00:00:00", "yearmonth": "2000-01",
+                 "geopoint": "0,0"}  # fmt: skip
 
 
 def _plain_integers(column: pa.Array) -> pa.Array:
@@ -688,6 +695,33 @@ def _iso_datetimes_by_form(column: pa.Array) -> pa.Array:
     return pc.and_(ok, pc.invert(pc.starts_with(column, "0000")))
 
 
+@functools.cache
+def _yearmonth_forms() -> tuple[tuple[np.ndarray, ...], ...]:
+    """YYYY-MM with a month from 01 to 12: what frictionless's yearmonth reads."""
+    forms = (fixed_width_classes("[0-9]{4}-0[1-9]"), fixed_width_classes("[0-9]{4}-1[0-2]"))
+    return tuple(form for form in forms if form is not None)
+
+
+def _geopoints(column: pa.Array) -> pa.Array:
+    """Certainly a "lon, lat" frictionless reads: one comma, two numbers Arrow reads
+    (a subset of what Decimal reads, the spaces at their ends trimmed) strictly inside
+    the bounds (a float on a bound may be a Decimal just beyond it; NaN never is)."""
+    one_comma = pc.equal(pc.count_substring(column, ","), 1)
+    parts = pc.split_pattern(pc.if_else(one_comma, column, "0,0"), ",")
+    ok = one_comma
+    for index, limit in ((0, 180), (1, 90)):
+        text = pc.utf8_trim(pc.list_element(parts, index), " ")
+        try:
+            values = pc.cast(text, pa.float64())
+        except pa.ArrowInvalid:
+            plain = pc.match_substring_regex(text, _NUMBER)
+            values = pc.cast(pc.if_else(plain, text, "0"), pa.float64())
+            ok = pc.and_(ok, plain)
+        inside = pc.and_(pc.greater(values, -limit), pc.less(values, limit))
+        ok = pc.and_(ok, inside)
+    return ok
+
+
 def _same_day(parsed: pa.Array, text: pa.Array) -> pa.Array:
     """Arrow's strptime rolls 2021-02-30 over to March: compare month and day back."""
     month = pc.cast(pc.utf8_slice_codeunits(text, 5, 7), pa.int64())
@@ -800,6 +834,15 @@ def _to_key(value: Any) -> Any:
     return value
 
 
+def _exact_number(value: Any) -> Any:
+    """A text two numbers share exactly when Python holds them equal (1.0 is 1, -0 is 0)."""
+    if isinstance(value, Decimal | float | int) and not isinstance(value, bool) and value == 0:
+        return "0"
+    if isinstance(value, Decimal):
+        return str(value.normalize()) if value.is_finite() else str(value)
+    return str(value)
+
+
 _AWARE = 1 << 62  # added to an aware datetime's key: never equal to a naive one's
 _MICROSECOND = dt.timedelta(microseconds=1)
 
@@ -846,6 +889,8 @@ def _python_key(value: Any) -> str:
     of keys of frictionless do: an aware time stands for its microseconds in UTC
     (`01:00:00+01:00` is `00:00:00Z`), and is never equal to a naive one (whose text
     starts with a digit). (Datetimes are keyed by `datetime_key`.)"""
+    if isinstance(value, tuple):  # a geopoint's Decimals, a yearmonth's ints
+        return "(" + ", ".join(_exact_number(part) for part in value) + ")"
     if not isinstance(value, dt.time) or value.utcoffset() is None:
         return str(value)
     since = ((value.hour * 60 + value.minute) * 60 + value.second) * 10**6 + value.microsecond

@@ -23,7 +23,7 @@ import operator
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from .schema import FieldSpec
 
@@ -36,7 +36,8 @@ _CHECKED = {
     "string": ["required", "minLength", "maxLength", "pattern", "enum"],
     "boolean": ["required", "enum"],
     **{kind: ["required", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "enum"]
-       for kind in ("integer", "number", "date", "datetime", "time", "year")},
+       for kind in ("integer", "number", "date", "datetime", "time", "year", "yearmonth")},
+    "geopoint": ["required", "enum"],
 }  # fmt: skip
 _BOUNDS = {
     "minimum": operator.ge,
@@ -66,6 +67,10 @@ def value_reader(spec: FieldSpec) -> ValueReader | None:
         return _time_reader(spec)
     if kind == "year":
         return _read_year
+    if kind == "yearmonth":
+        return _read_yearmonth
+    if kind == "geopoint":
+        return _read_geopoint if spec.format == "default" else None
     return None
 
 
@@ -305,3 +310,51 @@ def _read_year(cell: Any) -> int | None:
         except ValueError:
             return None
     return cell if 0 <= cell <= 9999 else None
+
+
+class YearMonth(NamedTuple):
+    """frictionless's yearmonth value: equal to it, and written as it is in a report."""
+
+    year: Any
+    month: Any
+
+    def __repr__(self) -> str:
+        return f"yearmonth(year={self.year!r}, month={self.month!r})"
+
+
+class GeoPoint(NamedTuple):
+    """frictionless's geopoint value: equal to it, and written as it is in a report."""
+
+    lon: Any
+    lat: Any
+
+    def __repr__(self) -> str:
+        return str([float(self.lon), float(self.lat)])
+
+
+def _read_yearmonth(cell: Any) -> YearMonth | None:
+    if isinstance(cell, tuple | list):
+        return YearMonth(cell[0], cell[1]) if len(cell) == 2 else None
+    if not isinstance(cell, str):
+        return None
+    try:
+        year, month = cell.split("-")
+        year, month = int(year), int(month)
+    except ValueError:
+        return None
+    return YearMonth(year, month) if 1 <= month <= 12 else None
+
+
+def _read_geopoint(cell: Any) -> GeoPoint | None:
+    """frictionless's geopoint in its default format, "lon, lat"."""
+    try:
+        if isinstance(cell, str):
+            lon, lat = cell.split(",")
+            cell = (Decimal(lon.strip()), Decimal(lat.strip()))
+        lon, lat = cell
+        # (a NaN fails here as in frictionless: ordering it raises)
+        if lon > 180 or lon < -180 or lat > 90 or lat < -90:
+            return None
+    except Exception:  # as frictionless: whatever does not read is no value
+        return None
+    return GeoPoint(lon, lat)

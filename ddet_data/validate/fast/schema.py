@@ -17,9 +17,10 @@ _CONSTRAINTS = {
     "string": {"required", "unique", "minLength", "maxLength", "pattern", "enum"},
     "boolean": {"required", "unique", "enum"},
     "any": {"required", "unique", "enum"},
+    "geopoint": {"required", "unique", "enum"},
     **{kind: {"required", "unique", "minimum", "maximum", "exclusiveMinimum",
               "exclusiveMaximum", "enum"}
-       for kind in ("integer", "number", "date", "datetime", "time", "year")},
+       for kind in ("integer", "number", "date", "datetime", "time", "year", "yearmonth")},
 }  # fmt: skip
 _FIELD_KEYS = {"name", "type", "format", "title", "description", "example", "constraints",
                "trueValues", "falseValues", "bareNumber", "decimalChar", "groupChar"}  # fmt: skip
