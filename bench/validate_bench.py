@@ -12,7 +12,9 @@ schema file of its own; a copy with errors in 1% of its rows; a 40-row package, 
 rows of the other shape below (French text, no declared encoding); and a
 table of yet another shape (1,000,000 rows, 10 columns: quoted text with accents, a
 nullable number, datetimes, fixed-width codes, no key), as CSV and as Parquet, and the
-same table with a text primary key whose ids come in no order.
+same table with a text primary key whose ids come in no order; and a table written
+the French way (500,000 rows: decimal commas and spaces between thousands, days as
+DD/MM/YYYY, datetimes with an offset, oui/non, months, "lon, lat" points), as CSV only.
 Every command runs as a whole process, the commands taking turns K times (default 7;
 frictionless's F turns, default 3, last), and the script prints their median wall times
 and peak memory, then every ratio the issue sets a target for, each measured side by
@@ -314,6 +316,55 @@ def write_other_shape(folder: Path, rows: int, keyed: bool = False) -> tuple[Pat
     return paths[0], paths[1]
 
 
+# Written the French way: options that only change how a value is written.
+FRENCH_SCHEMA = {
+    "fields": [
+        {"name": "montant", "type": "number", "decimalChar": ",", "groupChar": " ",
+         "constraints": {"minimum": 0}},
+        {"name": "date_acte", "type": "date", "format": "%d/%m/%Y",
+         "constraints": {"required": True}},
+        {"name": "horodatage", "type": "datetime"},
+        {"name": "ouvert", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]},
+        {"name": "mois", "type": "yearmonth"},
+        {"name": "position", "type": "geopoint"},
+        {"name": "code_postal", "type": "string", "constraints": {"pattern": "[0-9]{5}"}},
+    ]
+}  # fmt: skip
+
+
+def write_french_shape(folder: Path, rows: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    descriptor = folder / "datapackage.json"
+    if descriptor.exists():
+        return descriptor
+    rng = np.random.default_rng(11)
+    amounts = [f"{x:,.2f}".replace(",", " ").replace(".", ",")  # 1 234 567,89
+               for x in rng.uniform(0, 2_000_000, rows).tolist()]  # fmt: skip
+    days = np.datetime64("1990-01-01") + rng.integers(0, 12_000, rows).astype("timedelta64[D]")
+    iso = np.datetime_as_string(days)
+    stamps = np.datetime_as_string(np.datetime64("2015-01-01T00:00:00")
+                                   + rng.integers(0, 3 * 10**8, rows).astype("timedelta64[s]"))
+    table = pa.table({
+        "montant": amounts,
+        "date_acte": np.char.add(np.char.add(np.char.add(np.char.add(
+            np.char.ljust(np.char.rpartition(iso, "-")[:, 2], 2), "/"),
+            np.char.partition(np.char.partition(iso, "-")[:, 2], "-")[:, 0]), "/"),
+            np.char.partition(iso, "-")[:, 0]),
+        "horodatage": np.char.add(stamps, np.array(["+01:00", "+02:00"])[rng.integers(0, 2, rows)]),
+        "ouvert": np.array(["oui", "non"])[rng.integers(0, 2, rows)],
+        "mois": np.char.add(np.char.add(rng.integers(1990, 2030, rows).astype(str), "-"),
+                            np.char.zfill(rng.integers(1, 13, rows).astype(str), 2)),
+        "position": np.char.add(np.char.add(np.char.mod("%.5f", rng.uniform(-5, 9, rows)), ", "),
+                                np.char.mod("%.5f", rng.uniform(41, 51, rows))),
+        "code_postal": np.char.zfill(rng.integers(1000, 98000, rows).astype(str), 5),
+    })  # fmt: skip
+    pa_csv.write_csv(table, str(folder / "actes.csv"))
+    resource = {"name": "actes", "type": "table", "path": "actes.csv", "format": "csv",
+                "schema": FRENCH_SCHEMA}  # fmt: skip
+    descriptor.write_text(json.dumps({"name": "french", "resources": [resource]}), encoding="utf-8")
+    return descriptor
+
+
 def write_single_file(folder: Path) -> tuple[Path, Path]:
     """facts.csv and its schema as a file of its own (a foreign key needs the package)."""
     schema = {key: value for key, value in FACTS_SCHEMA.items() if key != "foreignKeys"}
@@ -431,6 +482,12 @@ def main(argv: list[str] | None = None) -> int:
         PARSE: [str(BIN / "python"), "-c", typed_parse(keyed_csv.parent / "communes.csv",
                                                        KEYED_SCHEMA)],
     }, options.turns)  # fmt: skip
+    french_csv = write_french_shape(OUT / "french", 500_000)
+    french = bench("written the French way: 500,000 rows, decimal commas, DD/MM/YYYY, offsets", {
+        PACKAGE: [*ddet_validate, str(french_csv)],
+        FRICTIONLESS: [str(BIN / "frictionless"), "validate", "--json", str(french_csv)],
+    } if FRICTIONLESS not in skip else {PACKAGE: [*ddet_validate, str(french_csv)]},
+        options.turns, options.frictionless_turns)  # fmt: skip
     spoiled = write_package(OUT / "errors", min(results), error_share=0.01)
     write_parquet_package(OUT / "errors", spoiled)
     every = min(results) * 2
@@ -466,6 +523,9 @@ def main(argv: list[str] | None = None) -> int:
     ratio("text key: ddet-data (CSV) / bare typed parse", keyed[PACKAGE] / keyed[PARSE],
           "<= 2x")  # fmt: skip
     ratio("text key: CSV / Parquet", keyed[PACKAGE] / keyed[PARQUET], ">= 2x")
+    if FRICTIONLESS in french:
+        ratio("French way, 500,000 rows: frictionless / ddet-data",
+              french[FRICTIONLESS] / french[PACKAGE], ">= 20x")  # fmt: skip
     ratio("1% errors: CSV package / Parquet package", errors[PACKAGE] / errors[PARQUET], ">= 2x")
     print(f"  1% errors: the same findings from CSV and Parquet: {same}")
     if not options.skip_big:

@@ -679,11 +679,20 @@ def _plain_iso_seconds(column: pa.Array) -> pa.Array | None:
 
 def _iso_datetimes_by_form(column: pa.Array) -> pa.Array:
     forms = _datetime_forms()
-    ok = fixed_width_match(column, forms[0])
-    head = column
-    if not pc.all(ok).as_py():
+    # A column mostly keeps one form (its first cell's): tried alone first, it is told
+    # from one matrix of bytes; only a column of mixed forms is matched form by form.
+    first = column[:1]
+    form = next((form for form in forms if pc.all(fixed_width_match(first, form)).as_py()),
+                forms[0])  # fmt: skip
+    ok = fixed_width_match(column, form)
+    every = pc.all(ok).as_py()
+    if not every:
         ok = fixed_width_match(column, *forms)
-        head = pc.utf8_slice_codeunits(pc.if_else(ok, column, "1970-01-01T00:00:00"), 0, 19)
+    if every and len(form) == 19:
+        head = column
+    else:
+        placed = column if every else pc.if_else(ok, column, "1970-01-01T00:00:00")
+        head = pc.utf8_slice_codeunits(placed, 0, 19)
     try:
         # Arrow's cast refuses what Python refuses (Feb 30, hour 24), but takes year
         # 0000, where Python starts at 0001.

@@ -79,8 +79,10 @@ def _strptime_respelling(spec: FieldSpec) -> Respelling | None:
 
     def respell(column: pa.Array) -> tuple[pa.Array, pa.Array | bool]:
         sure = fixed_width_match(column, classes)
-        # Unsure cells become a plain one, so that every slice below has digits.
-        written = pc.if_else(sure, column, example)
+        written = column
+        if not pc.all(sure).as_py():
+            # Unsure cells become a plain one, so that every slice below has digits.
+            written = pc.if_else(sure, column, example)
 
         def part(directive: str) -> pa.Array | str:
             if directive not in places:
