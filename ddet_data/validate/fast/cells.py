@@ -218,9 +218,24 @@ class FieldCheck:
             bounds = self._bounds_sure(days, _date_days, strict_equal=False)
             return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
         if kind == "datetime":
-            if not self.default_text or not _only(constraints, {"required", "unique"}):
+            bounds = set(_BOUNDS) & set(constraints)
+            if not self.default_text or not _only(constraints, {"required", "unique"} | bounds):
                 return False
-            return _iso_datetimes(column)
+            ok = _iso_datetimes(column)
+            if not bounds:
+                return ok
+            # Compared as `datetime_key` counts them: exact integers, and a naive value
+            # beside an aware bound (which Python refuses to compare) is left unsure.
+            keys = arrow_of(_iso_datetime_keys(pc.if_else(ok, column, "1970-01-01T00:00:00")))
+            aware = pc.greater_equal(keys, _AWARE >> 1)
+            for name in sorted(bounds):
+                bound = self.value_reader(constraints[name])
+                if not isinstance(bound, dt.datetime):
+                    return False
+                bound_aware = bound.utcoffset() is not None
+                holds = _BOUNDS[name](keys, pa.scalar(datetime_key(bound), pa.int64()))
+                ok = pc.and_(ok, pc.and_(holds, aware if bound_aware else pc.invert(aware)))
+            return ok
         if kind == "time":
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
                 return False
@@ -297,10 +312,7 @@ class FieldCheck:
     def _bounds_sure(self, values: pa.Array, convert, strict_equal: bool) -> pa.Array | bool:
         """Bounds checked on exact values; on floats only a strict margin is sure."""
         ok: Any = True
-        for name, compare in (
-            ("minimum", pc.greater_equal), ("maximum", pc.less_equal),
-            ("exclusiveMinimum", pc.greater), ("exclusiveMaximum", pc.less),
-        ):  # fmt: skip
+        for name, compare in _BOUNDS.items():
             if name not in self.constraints:
                 continue
             bound = self.value_reader(self.constraints[name])
@@ -568,6 +580,8 @@ class FieldCheck:
         return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).copy()
 
 
+_BOUNDS = {"minimum": pc.greater_equal, "maximum": pc.less_equal,
+           "exclusiveMinimum": pc.greater, "exclusiveMaximum": pc.less}  # fmt: skip
 _PLACEHOLDERS = {"integer": "0", "number": "0", "year": "2000", "date": "2000-01-01",
                  "datetime": "2000-01-01T00:00:00", "time": "00:00:00", "yearmonth": "2000-01",
                  "geopoint": "0,0"}  # fmt: skip
