@@ -1,7 +1,8 @@
 """Field options that only change how a value is written, undone for the whole column.
 
-French data writes `1 234,5` for 1234.5 and `31/12/2020` for 2020-12-31, and says so
-with a field's `decimalChar`, `groupChar` or strptime `format`. Such a column is
+French data writes `1 234,5` for 1234.5, `12 %` for 12 and `31/12/2020` for 2020-12-31,
+and says so with a field's `decimalChar`, `groupChar`, `bareNumber: false` or strptime
+`format`. Such a column is
 re-spelled once into the default format's text ("1234.5", "2020-12-31T00:00:00"),
 which the vectorized checks and key values of `cells` then read as they read any
 default column. Where the re-spelling is not sure to mean what frictionless's reader
@@ -17,7 +18,7 @@ from collections.abc import Callable
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .forms import fixed_width_classes, fixed_width_match
+from .forms import all_ascii, fixed_width_classes, fixed_width_match, holds_any
 from .schema import FieldSpec
 
 # (the re-spelled text, and where it is sure: True for every cell)
@@ -30,6 +31,8 @@ _DIGITS = {"Y": 4, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
 _DATE_DIRECTIVES = {"Y", "m", "d"}
 # What strptime puts where the format has no directive (the year is required here)
 _UNWRITTEN = {"m": "01", "d": "01", "H": "00", "M": "00", "S": "00"}
+# frictionless's `((^[^-\d]*)|(\D*$))` for bareNumber false, with RE2's ASCII digits
+_NOT_DIGITS_AT_ENDS = r"^[^-0-9]*|[^0-9]*$"
 
 
 def respelling(spec: FieldSpec) -> Respelling | None:
@@ -37,6 +40,8 @@ def respelling(spec: FieldSpec) -> Respelling | None:
     when they already are (or when its options are not understood here)."""
     if spec.type == "number":
         return _number_respelling(spec)
+    if spec.type == "integer" and not spec.bare_number:
+        return _bare_ends
     if spec.type in ("date", "datetime"):
         return _strptime_respelling(spec)
     return None
@@ -46,24 +51,39 @@ def _number_respelling(spec: FieldSpec) -> Respelling | None:
     group, decimal = spec.group_char, spec.decimal_char
     if not (isinstance(group, str) and isinstance(decimal, str)):
         return None
-    if len(group) > 1 or len(decimal) != 1 or not spec.bare_number or spec.float_number:
+    if len(group) > 1 or len(decimal) != 1 or spec.float_number:
         return None  # (one character each: so the reader's strip() changes nothing here)
-    if not group and decimal == ".":
+    if not group and decimal == "." and spec.bare_number:
         return None
 
     def respell(column: pa.Array) -> tuple[pa.Array, pa.Array | bool]:
-        # The reader's own steps, in its order: the group characters out, then a dot
-        # refused, then the decimal character made a dot. (It strips the cell first;
-        # a cell with spaces at its ends stays one Arrow's cast refuses: unsure.)
-        text = pc.replace_substring(column, group, "") if group else column
-        sure: pa.Array | bool = True
+        # The reader's own steps, in its order: the ends that are not digits out, the
+        # group characters out, then a dot refused, then the decimal character made a
+        # dot. (It strips the cell first; a cell with spaces at its ends stays one
+        # Arrow's cast refuses: unsure.)
+        text, sure = (column, True) if spec.bare_number else _bare_ends(column)
+        if group:
+            text = pc.replace_substring(text, group, "")
         if decimal != ".":
             if pc.any(pc.match_substring(text, ".")).as_py():
-                sure = pc.invert(pc.match_substring(text, "."))
+                dotless = pc.invert(pc.match_substring(text, "."))
+                sure = dotless if sure is True else pc.and_(sure, dotless)
             text = pc.replace_substring(text, decimal, ".")
         return text, sure
 
     return respell
+
+
+def _bare_ends(column: pa.Array) -> tuple[pa.Array, pa.Array | bool]:
+    r"""bareNumber false: the ends that are not digits taken off (`12 %`, `€ 12`), as
+    frictionless's regex does. Python's `\d` is every script's digits and its `$` also
+    matches before a final newline: a cell with a digit beyond ASCII or a newline is
+    left unsure (RE2's `\p{Nd}` holds at least Python's digits)."""
+    text = pc.replace_substring_regex(column, _NOT_DIGITS_AT_ENDS, "")
+    if all_ascii(column) and not holds_any(column, b"\n"):
+        return text, True
+    others = pc.replace_substring_regex(column, "[0-9]", "")
+    return text, pc.invert(pc.match_substring_regex(others, r"[\p{Nd}\n]"))
 
 
 def _strptime_respelling(spec: FieldSpec) -> Respelling | None:
