@@ -397,7 +397,8 @@ SPELLED_FIELDS = [
     ({"type": "yearmonth"}, ["2020-01", "2020-12", "2020-13", "2020-1", "0000-01", "x", ""]),
     ({"type": "geopoint"},
      ["2.35,48.85", "2.35, 48.85", "1,2", "1.0,2", "1.00, 2", "-0,0", "0,0", "180,0", "1,90",
-      "179.9,89.9", "nan,0", "1,2,3", "x", "1e2,5", " 1 , 2 ", ""]),
+      "179.9,89.9", "nan,0", "1,2,3", "x", "1e2,5", " 1 , 2 ", "",
+      "1.00000000000000000000000000001, 2", "10,2", "1e1,2"]),
 ]  # fmt: skip
 
 
@@ -439,6 +440,16 @@ def test_engines_agree_on_fields_written_another_way(tmp_path, case):
         writer.writerow([field["name"] for field in schema["fields"]])
         writer.writerows(rows)
     assert_same(package_of(path, schema, "spelled"), "spelled", tmp_path)
+
+
+def test_geopoint_keys_tell_decimals_apart_at_any_length(tmp_path):
+    """1.0 and 1 are one value (a unique-error), 1 and 1 + 10^-29 two (Decimal's
+    normalize() would round them to one at its 28 digits)."""
+    rows = ["g", '"1, 0"', '"1.00000000000000000000000000001, 0"', '"1.0, 0"', '"-0, 0"', '"0, 0"']
+    (tmp_path / "points.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    schema = {"fields": [{"name": "g", "type": "geopoint", "constraints": {"unique": True}}]}
+    fast = assert_same(package_of(tmp_path / "points.csv", schema, "points"), "points", tmp_path)
+    assert [e["rowNumber"] for e in fast["errors"]] == [4, 6]
 
 
 def test_a_french_column_is_re_spelled_not_read_cell_by_cell(tmp_path):

@@ -857,12 +857,19 @@ def _to_key(value: Any) -> Any:
     return value
 
 
-def _exact_number(value: Any) -> Any:
+def _exact_number(value: Any) -> str:
     """A text two numbers share exactly when Python holds them equal (1.0 is 1, -0 is 0)."""
-    if isinstance(value, Decimal | float | int) and not isinstance(value, bool) and value == 0:
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        value = Decimal(value)  # (exactly: 0.5 == Decimal("0.5") in Python too)
+    if isinstance(value, Decimal) and value == 0:
         return "0"
-    if isinstance(value, Decimal):
-        return str(value.normalize()) if value.is_finite() else str(value)
+    if isinstance(value, Decimal) and value.is_finite():
+        # Its digits without trailing zeros, and its exponent: exact at any length
+        # (normalize() would round to the context's 28 digits).
+        sign, digits, exponent = value.as_tuple()
+        while len(digits) > 1 and digits[-1] == 0:
+            digits, exponent = digits[:-1], exponent + 1
+        return f"{'-' if sign else ''}{''.join(map(str, digits))}e{exponent}"
     return str(value)
 
 

@@ -4,9 +4,10 @@ French data writes `1 234,5` for 1234.5, `12 %` for 12 and `31/12/2020` for 2020
 and says so with a field's `decimalChar`, `groupChar`, `bareNumber: false` or strptime
 `format`. Such a column is re-spelled once into the default format's text ("1234.5",
 "2020-12-31T00:00:00"), which the vectorized checks and key values of `cells` then
-read as they read any default column. Where the re-spelling is not sure to mean what frictionless's reader
-makes of the cell (a dot beside a decimal comma, a day written with one digit), the
-cell is marked unsure: the exact reader then reads its own text, as before.
+read as they read any default column. Where the re-spelling is not sure to mean what
+frictionless's reader makes of the cell (a dot beside a decimal comma, a day written
+with one digit), the cell is marked unsure: the exact reader then reads its own text,
+as before.
 """
 
 from __future__ import annotations
