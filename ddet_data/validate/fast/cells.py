@@ -139,10 +139,11 @@ class FieldCheck:
         else:
             blank_ok = pa.scalar(True)
         text, spelled = self.default_spelling(column)
-        # Missing cells get a placeholder of the right form so whole-column casts work.
+        # Missing cells get a placeholder of the right form so whole-column casts work
+        # (text needs none: what its checks say of a missing cell is not read).
         filled = text
-        if pc.any(missing).as_py():
-            filled = pc.if_else(missing, _PLACEHOLDERS.get(self.type, ""), text)
+        if self.type in _PLACEHOLDERS and pc.any(missing).as_py():
+            filled = pc.if_else(missing, _PLACEHOLDERS[self.type], text)
         value_ok = self._value_sure(filled)
         if value_ok is not False:
             value_ok = _both(value_ok, spelled)
