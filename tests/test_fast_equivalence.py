@@ -207,7 +207,7 @@ def test_repeated_keys_without_a_limit_are_all_found(tmp_path, kind):
 def test_a_record_longer_than_a_block_is_read_by_the_engine(tmp_path, ragged):
     # pyarrow cannot split a record longer than its block ("straddling object"), and
     # Python's csv stops at 131,072 characters a cell unless told otherwise.
-    long_cell = "x" * (2 * BATCH_BYTES)
+    long_cell = "x" * (4 * BATCH_BYTES)  # (a block holds at most twice BATCH_BYTES)
     lines = ["k,t"] + [f"{i},v{i}" for i in range(2000)] + [f"5,{long_cell}", f"6,{long_cell}"]
     lines += [f"{i},w{i}" for i in range(2000, 30000)] + ["7,v3"]
     if ragged:

@@ -38,6 +38,9 @@ from .forms import arrow_of, cell_ends
 # pyarrow keeps some forty blocks in flight: 4 MB blocks held 390 MB on a 1 GB file, 1 MB
 # blocks 210 MB, and read no slower (their batches fit the caches better); 512 KB, slower.
 BATCH_BYTES = 1 << 20
+# ...unless its rows are long: a batch's cost in calls is per column, whatever its rows,
+# so a block holds at least this many rows (up to twice the bytes).
+BATCH_ROWS = 14_000
 PYTHON_BATCH_ROWS = 20_000
 FIELD_SIZE_LIMIT = 2_147_483_646
 SNIFF_LINES = 100  # frictionless's CSV sample size
@@ -197,6 +200,17 @@ class CsvSource:
 
     # The fast path
 
+    def _block_bytes(self) -> int:
+        """BATCH_BYTES, or more for rows so long that a block would hold too few."""
+        if self.compression is not None:
+            return BATCH_BYTES
+        with open(self.path, "rb") as file:
+            sample = file.read(BATCH_BYTES)
+        rows = sample.count(b"\n")
+        if not rows or len(sample) < BATCH_BYTES:
+            return BATCH_BYTES  # (a file of one block)
+        return min(2 * BATCH_BYTES, max(BATCH_BYTES, len(sample) * BATCH_ROWS // rows))
+
     def _arrow_batches(self) -> Iterator[Batch]:
         width = self.width
         names = [f"c{i}" for i in range(width)]
@@ -210,7 +224,7 @@ class CsvSource:
 
         encoding = "utf8" if self.encoding in ("utf-8", "utf-8-sig") else self.encoding
         read = pa_csv.ReadOptions(
-            column_names=names, skip_rows=self.header_row, block_size=BATCH_BYTES,
+            column_names=names, skip_rows=self.header_row, block_size=self._block_bytes(),
             encoding=encoding,
         )
         parse = pa_csv.ParseOptions(
