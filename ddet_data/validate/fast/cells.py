@@ -240,7 +240,12 @@ class FieldCheck:
         if kind == "time":
             if self.format != "default" or not _only(constraints, {"required", "unique"}):
                 return False
-            return pc.match_substring_regex(column, _TIME)
+            plain = pc.match_substring_regex(column, _TIME)
+            if pc.all(plain).as_py() is not False:
+                return plain
+            # A fraction or a zone: frictionless reads the time as the datetime of a day
+            # (dateutil's isoparse of "2000-01-01T" and the cell), so the forms are theirs.
+            return _iso_datetimes(pc.binary_join_element_wise("2000-01-01T", column, ""))
         if kind == "yearmonth" and _only(constraints, {"required", "unique"}):
             return fixed_width_match(column, *_yearmonth_forms())
         if kind == "geopoint" and self.format == "default":
