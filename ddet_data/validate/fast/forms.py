@@ -153,7 +153,7 @@ def fixed_width_match(column: pa.Array, *forms: tuple[np.ndarray, ...]) -> pa.Ar
         matrix = cells[int(ends[0]) : int(ends[-1])].reshape(-1, widths[0])
         ok[:] = True
         for place, allowed in enumerate(forms[0]):
-            ok &= allowed[matrix[:, place]]
+            ok &= np.take(allowed, matrix[:, place])  # (take: twice as fast as indexing)
         return arrow_of(ok)
     for width in widths:
         rows = np.flatnonzero(lengths == width)
@@ -164,7 +164,7 @@ def fixed_width_match(column: pa.Array, *forms: tuple[np.ndarray, ...]) -> pa.Ar
             unsure = np.flatnonzero(~ok[rows])  # not yet matched by another form
             good = np.ones(len(unsure), dtype=bool)
             for place, allowed in enumerate(form):
-                good &= allowed[cells[starts[unsure] + place]]
+                good &= np.take(allowed, cells[starts[unsure] + place])
             ok[rows[unsure[good]]] = True
     return arrow_of(ok)
 
