@@ -314,6 +314,33 @@ def test_a_resource_path_that_is_a_symlink_loop_gives_a_report_with_json(tmp_pat
     assert [error["type"] for error in tasks[1]["errors"]] == ["scheme-error"]
 
 
+@pytest.mark.parametrize("name", ["missing.csv", "missing.json", "datapackage.json"])
+def test_a_missing_file_gets_frictionless_report_not_one_line(tmp_path, monkeypatch, name):
+    """frictionless reports a file it cannot find (a scheme-error in a task of its own,
+    with --json too); so does ddet-data, exit 3, the note saying why frictionless spoke."""
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "--json", name])
+    assert result.exit_code == 3, result.output
+    ours = json.loads(result.output)
+    assert "no such file: frictionless reports it" in ours["warnings"][0]
+    theirs = json.loads(subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", "--json", name],
+        capture_output=True, text=True, cwd=tmp_path).stdout)  # fmt: skip
+
+    def findings(report: dict) -> list:
+        return [(e["type"], e["note"]) for e in report["errors"]] + [
+            (t["name"], t["place"], [(e["type"], e["note"]) for e in t["errors"]])
+            for t in report["tasks"]
+        ]
+
+    assert findings(ours) == findings(theirs)
+    kinds = [e["type"] for e in ours["errors"] + [e for t in ours["tasks"] for e in t["errors"]]]
+    assert kinds == ["package-error" if name == "datapackage.json" else "scheme-error"]
+
+
 def test_a_resource_name_that_is_no_text_gives_frictionless_error_not_a_traceback(tmp_path):
     (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
     resource = {"name": ["id"], "path": "data.csv",

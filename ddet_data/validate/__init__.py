@@ -163,7 +163,8 @@ def load_target(path: Path, schema: Path | None = None, project_schemas: Path | 
         unsafe = [str(path)]
         return Target({"resources": []}, path.parent, path, "other", schema, unsafe=unsafe)
     if not path.exists():
-        raise DdetError(f"{path}: no such file")
+        # frictionless reports a missing file (a scheme-error in a report of its own)
+        return Target({"resources": []}, path.parent, path, "other", schema)
     if data_suffix(path) in DATA_SUFFIXES:
         return data_file_target(path, schema, project_schemas)
     found = metadata_type(path)
@@ -409,6 +410,8 @@ def validate_target(
                 why = "neither a data package, a resource nor a data file the engine reads"
                 if glob.has_magic(str(target.source)):
                     why = "a pattern, whose files frictionless validates as one package"
+                elif not target.source.exists():
+                    why = "no such file: frictionless reports it"
             if refused:
                 why = f'path "{target.unsafe[0]}" is not safe: --trusted reads it'
             notes.append(f"{target.source.name}: validated with frictionless ({why})")
