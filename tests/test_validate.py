@@ -341,6 +341,28 @@ def test_a_missing_file_gets_frictionless_report_not_one_line(tmp_path, monkeypa
     assert kinds == ["package-error" if name == "datapackage.json" else "scheme-error"]
 
 
+@pytest.mark.parametrize("where", ["", "sub/"])
+def test_a_package_s_missing_file_is_named_as_frictionless_names_it(tmp_path, monkeypatch, where):
+    """`missing.csv` beside a package named without a folder, not `./missing.csv`."""
+    import subprocess
+    import sys
+
+    (tmp_path / "sub").mkdir()
+    schema = {"fields": [{"name": "a", "type": "integer"}]}
+    (tmp_path / where / "datapackage.json").write_text(json.dumps(
+        {"name": "p", "resources": [{"name": "m", "path": "missing.csv", "schema": schema}]}
+    ), encoding="utf-8")  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    name = f"{where}datapackage.json"
+    ours = json.loads(CliRunner().invoke(cli, ["validate", "--json", name]).output)
+    theirs = json.loads(subprocess.run(
+        [str(Path(sys.executable).parent / "frictionless"), "validate", "--json", name],
+        capture_output=True, text=True, cwd=tmp_path).stdout)  # fmt: skip
+    notes = [[e["note"] for e in t["errors"]] for t in ours["tasks"]]
+    assert notes == [[e["note"] for e in t["errors"]] for t in theirs["tasks"]]
+    assert notes == [[f"[Errno 2] No such file or directory: '{where}missing.csv'"]]
+
+
 def test_a_resource_name_that_is_no_text_gives_frictionless_error_not_a_traceback(tmp_path):
     (tmp_path / "data.csv").write_text("id\n1\n", encoding="utf-8")
     resource = {"name": ["id"], "path": "data.csv",

@@ -20,7 +20,7 @@ def validate_resource_frictionless(
 ) -> dict:
     """One task of frictionless's report for `resource`, foreign keys resolved in `package`."""
     # frictionless mutates descriptors it is given; ours are reused by the caller.
-    framed = Package.from_descriptor(copy.deepcopy(package), basepath=str(basepath))
+    framed = Package.from_descriptor(copy.deepcopy(package), basepath=_as_given(basepath))
     try:
         report = framed.get_resource(resource["name"]).validate(limit_errors=limit_errors)
     except FrictionlessException:
@@ -86,6 +86,12 @@ def validate_source_frictionless(
     return report.to_dict()
 
 
+def _as_given(basepath: Path) -> str:
+    """The basepath frictionless gives a descriptor named without a folder: "" (its
+    notes then say `missing.csv`, not `./missing.csv`)."""
+    return "" if str(basepath) == "." else str(basepath)
+
+
 def stopped(source: Path, exc: Exception) -> DdetError:
     # (An EOFError let through would read as "Aborted!", click's word for Ctrl-D.)
     return DdetError(f"{source}: frictionless stops on it: {type(exc).__name__}: {exc}")
@@ -93,6 +99,6 @@ def stopped(source: Path, exc: Exception) -> DdetError:
 
 def infer_schema(resource: dict, basepath: Path) -> dict:
     """The Table Schema frictionless infers for a resource given without one."""
-    framed = Resource.from_descriptor(copy.deepcopy(resource), basepath=str(basepath))
+    framed = Resource.from_descriptor(copy.deepcopy(resource), basepath=_as_given(basepath))
     framed.infer()
     return framed.schema.to_descriptor()
