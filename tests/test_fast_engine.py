@@ -486,6 +486,31 @@ def test_zoned_datetimes_are_sure_only_where_frictionless_reads_them_and_keyed_a
             assert sure[values.index(value)] is True, value
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(
+    st.sampled_from(["agent@mairie.fr", "Agent.Dupont@Mairie-Rennes.FR", "a..b@x.fr", "a@b.c",
+                     "ab@x.fr1", "AB@XY.FR", "AB@X.FR", "a_b-c@x-y.org", "-ab@x.fr", "ab@-x.fr",
+                     "ab@x_y.fr", "ab@cd@xy.fr", "ab.@xy.fr", "ab@xy..fr"]),
+    st.text("aZ09._-@", min_size=3, max_size=14),
+), min_size=1, max_size=8))  # fmt: skip
+def test_emails_are_sure_only_where_frictionless_reads_them(values):
+    from frictionless import fields
+
+    from ddet_data.validate.fast.cells import FieldCheck
+    from ddet_data.validate.fast.schema import FieldSpec
+
+    reader = fields.StringField(name="e", format="email").create_cell_reader()
+    check = FieldCheck(FieldSpec(name="e", type="string", format="email"), 0)
+    column = pa.array(values, pa.string())
+    sure = check.sure_mask(column, check.missing_mask(column)).to_pylist()
+    for value, ok in zip(values, sure, strict=True):
+        if ok and value:
+            assert reader(value)[1] is None, value
+    for plain in ("agent@mairie.fr", "Agent.Dupont@Mairie-Rennes.FR", "AB@XY.FR"):
+        if plain in values:
+            assert sure[values.index(plain)] is True, plain
+
+
 def test_a_dictionary_column_with_small_indices_and_nulls(tmp_path):
     """128 values and a null in a dictionary<int8>: the empty cell's entry is number 128."""
     import pyarrow.parquet as pq

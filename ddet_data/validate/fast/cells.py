@@ -42,7 +42,9 @@ _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _YEAR = r"^[0-9]{4}$"
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-_EMAIL = r"^[a-z0-9][a-z0-9._-]{0,40}[a-z0-9]@[a-z0-9][a-z0-9-]{0,30}[a-z0-9]\.[a-z]{2,10}$"
+# (frictionless's validator reads both parts of an email regardless of case)
+_EMAIL = (r"^[a-zA-Z0-9][a-zA-Z0-9._-]{0,40}[a-zA-Z0-9]"
+          r"@[a-zA-Z0-9][a-zA-Z0-9-]{0,30}[a-zA-Z0-9]\.[a-zA-Z]{2,10}$")  # fmt: skip
 # frictionless's uri check asks rfc3986 only for a scheme: printable ASCII after http(s)://
 # always has one.
 _URI = r"^https?://[!-~]+$"
