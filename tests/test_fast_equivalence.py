@@ -397,6 +397,12 @@ SPELLED_FIELDS = [
     ({"type": "time"},
      ["12:30:00", "12:30:00Z", "12:30:00+01:00", "11:30:00Z", "12:30:00.5", "24:00:00", "12:30",
       "12:30:00+24:00", "1:30:00", "12:30:00.1234567", "12:30:60", "12:30:00 "]),
+    ({"type": "date", "format": "%d/%m/%y"},
+     ["31/12/20", "31/12/68", "01/01/69", "29/02/00", "29/02/01", "1/2/20", "31/12/2020", ""]),
+    ({"type": "time", "format": "%H:%M"},
+     ["10:30", "24:00", "1:30", "10:60", "00:00", "23:59", "10:30:00", " 10:30", ""]),
+    ({"type": "time", "format": "%Hh%M", "constraints": {"unique": True}},
+     ["10h30", "10h30", "9h05", "23h59", "10:30"]),
     ({"type": "yearmonth"}, ["2020-01", "2020-12", "2020-13", "2020-1", "0000-01", "x", ""]),
     ({"type": "geopoint"},
      ["2.35,48.85", "2.35, 48.85", "1,2", "1.0,2", "1.00, 2", "-0,0", "0,0", "180,0", "1,90",
@@ -468,6 +474,14 @@ def test_a_french_column_is_re_spelled_not_read_cell_by_cell(tmp_path):
     days = pa.array(["31/12/2020", "1/2/2020", "30/02/2020"] * 1000)
     check = FieldCheck(FieldSpec(name="d", type="date", format="%d/%m/%Y"), 0)
     sure = check.sure_mask(days, check.missing_mask(days)).to_pylist()
+    assert sure[:3] == [True, False, False] and sum(sure) == 1000
+    short_days = pa.array(["31/12/20", "1/2/20"] * 1000)
+    check = FieldCheck(FieldSpec(name="d", type="date", format="%d/%m/%y"), 0)
+    sure = check.sure_mask(short_days, check.missing_mask(short_days)).to_pylist()
+    assert sure[:2] == [True, False] and sum(sure) == 1000
+    hours = pa.array(["10h30", "24h00", "9h05"] * 1000)
+    check = FieldCheck(FieldSpec(name="t", type="time", format="%Hh%M"), 0)
+    sure = check.sure_mask(hours, check.missing_mask(hours)).to_pylist()
     assert sure[:3] == [True, False, False] and sum(sure) == 1000
 
 

@@ -240,7 +240,7 @@ class FieldCheck:
                 ok = pc.and_(ok, pc.and_(holds, aware if bound_aware else pc.invert(aware)))
             return ok
         if kind == "time":
-            if self.format != "default" or not _only(constraints, {"required", "unique"}):
+            if not self.default_text or not _only(constraints, {"required", "unique"}):
                 return False
             plain = pc.match_substring_regex(column, _TIME)
             if pc.all(plain).as_py() is not False:

@@ -27,9 +27,9 @@ Respelling = Callable[[pa.Array], tuple[pa.Array, "pa.Array | bool"]]
 # strptime's directives read here, with the number of digits each is written with
 # (Python also takes one digit, or a space and a digit, for all but %Y: those cells are
 # left to the reader). Any other directive leaves the format to the reader.
-_DIGITS = {"Y": 4, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
-_DATE_DIRECTIVES = {"Y", "m", "d"}
-# What strptime puts where the format has no directive (the year is required here)
+_DIGITS = {"Y": 4, "y": 2, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
+_DIRECTIVES = {"date": {"Y", "y", "m", "d"}, "datetime": set(_DIGITS), "time": {"H", "M", "S"}}
+# What strptime puts where the format has no directive (a date's year is required here)
 _UNWRITTEN = {"m": "01", "d": "01", "H": "00", "M": "00", "S": "00"}
 # frictionless's `((^[^-\d]*)|(\D*$))` for bareNumber false, with RE2's ASCII digits
 _NOT_DIGITS_AT_ENDS = r"^[^-0-9]*|[^0-9]*$"
@@ -42,7 +42,7 @@ def respelling(spec: FieldSpec) -> Respelling | None:
         return _number_respelling(spec)
     if spec.type == "integer" and not spec.bare_number:
         return _bare_ends
-    if spec.type in ("date", "datetime"):
+    if spec.type in ("date", "datetime", "time"):
         return _strptime_respelling(spec)
     return None
 
@@ -93,9 +93,10 @@ def _strptime_respelling(spec: FieldSpec) -> Respelling | None:
     if parsed is None:
         return None
     classes, places, example = parsed
-    allowed = _DATE_DIRECTIVES if spec.type == "date" else set(_DIGITS)
-    if "Y" not in places or set(places) - allowed:
+    if set(places) - _DIRECTIVES[spec.type]:
         return None
+    if spec.type != "time" and len({"Y", "y"} & set(places)) != 1:
+        return None  # (no year: 1900 and its Feb 29 left out; both: which one wins?)
 
     def respell(column: pa.Array) -> tuple[pa.Array, pa.Array | bool]:
         sure = fixed_width_match(column, classes)
@@ -110,12 +111,22 @@ def _strptime_respelling(spec: FieldSpec) -> Respelling | None:
             start = places[directive]
             return pc.utf8_slice_codeunits(written, start, start + _DIGITS[directive])
 
-        pieces = [part("Y"), "-", part("m"), "-", part("d")]
+        clock = [part("H"), ":", part("M"), ":", part("S")]
+        if spec.type == "time":
+            return pc.binary_join_element_wise(*clock, ""), sure
+        year = part("Y") if "Y" in places else _full_year(part("y"))
+        pieces = [year, "-", part("m"), "-", part("d")]
         if spec.type == "datetime":
-            pieces += ["T", part("H"), ":", part("M"), ":", part("S")]
+            pieces += ["T", *clock]
         return pc.binary_join_element_wise(*pieces, ""), sure
 
     return respell
+
+
+def _full_year(two_digits: pa.Array) -> pa.Array:
+    """strptime's %y: 69 to 99 in the 1900s, 00 to 68 in the 2000s."""
+    century = pc.if_else(pc.less(pc.cast(two_digits, pa.int64()), 69), "20", "19")
+    return pc.binary_join_element_wise(century, two_digits, "")
 
 
 def _fixed_digits_format(form: object) -> tuple[tuple, dict[str, int], str] | None:
