@@ -403,6 +403,12 @@ SPELLED_FIELDS = [
      ["10:30", "24:00", "1:30", "10:60", "00:00", "23:59", "10:30:00", " 10:30", ""]),
     ({"type": "time", "format": "%Hh%M", "constraints": {"unique": True}},
      ["10h30", "10h30", "9h05", "23h59", "10:30"]),
+    ({"type": "date", "constraints": {"enum": ["2020-01-01", "2020-02-29"]}},
+     ["2020-01-01", "2020-02-29", "2020-03-01", "2020-1-1", "0000-01-01", "", "x"]),
+    ({"type": "boolean", "constraints": {"enum": [False]}},
+     ["false", "False", "0", "true", "1", "no", ""]),
+    ({"type": "boolean", "trueValues": ["oui"], "falseValues": ["non"],
+      "constraints": {"enum": [True]}}, ["oui", "non", "true", "Oui", ""]),
     ({"type": "yearmonth"}, ["2020-01", "2020-12", "2020-13", "2020-1", "0000-01", "x", ""]),
     ({"type": "geopoint"},
      ["2.35,48.85", "2.35, 48.85", "1,2", "1.0,2", "1.00, 2", "-0,0", "0,0", "180,0", "1,90",
@@ -478,6 +484,11 @@ def test_a_french_column_is_re_spelled_not_read_cell_by_cell(tmp_path):
     short_days = pa.array(["31/12/20", "1/2/20"] * 1000)
     check = FieldCheck(FieldSpec(name="d", type="date", format="%d/%m/%y"), 0)
     sure = check.sure_mask(short_days, check.missing_mask(short_days)).to_pylist()
+    assert sure[:2] == [True, False] and sum(sure) == 1000
+    chosen_days = pa.array(["2020-01-01", "2020-01-02"] * 1000)
+    spec = FieldSpec(name="d", type="date", constraints={"enum": ["2020-01-01"]})
+    check = FieldCheck(spec, 0)
+    sure = check.sure_mask(chosen_days, check.missing_mask(chosen_days)).to_pylist()
     assert sure[:2] == [True, False] and sum(sure) == 1000
     hours = pa.array(["10h30", "24h00", "9h05"] * 1000)
     check = FieldCheck(FieldSpec(name="t", type="time", format="%Hh%M"), 0)

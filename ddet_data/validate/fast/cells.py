@@ -210,16 +210,28 @@ class FieldCheck:
             bounds = self._bounds_sure(values, float, strict_equal=True)
             return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
         if kind == "boolean":
+            accepted = {True: list(self.field.true_values), False: list(self.field.false_values)}
             if "enum" in constraints:
-                return False
-            accepted = list(self.field.true_values) + list(self.field.false_values)
-            return pc.is_in(column, value_set=pa.array(accepted, pa.string()))
+                members = [self.value_reader(value) for value in constraints["enum"]]
+                if not all(isinstance(member, bool) for member in members):
+                    return False
+                accepted = {value: accepted[value] for value in set(members)}
+            spellings = [text for texts in accepted.values() for text in texts]
+            return pc.is_in(column, value_set=pa.array(spellings, pa.string()))
         if kind == "date":
-            if not self.default_text or "enum" in constraints:
+            if not self.default_text:
                 return False
             ok, days = _iso_dates(column)
             bounds = self._bounds_sure(days, _date_days, strict_equal=False)
-            return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
+            ok = bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
+            if "enum" in constraints:
+                members = [self.value_reader(value) for value in constraints["enum"]]
+                if not all(type(member) is dt.date for member in members):
+                    return False
+                member_days = pa.array([_date_days(member) for member in members], pa.int64())
+                found = pc.is_in(days, value_set=member_days)
+                ok = found if ok is True else pc.and_(ok, found)
+            return ok
         if kind == "datetime":
             bounds = set(_BOUNDS) & set(constraints)
             if not self.default_text or not _only(constraints, {"required", "unique"} | bounds):
