@@ -185,13 +185,13 @@ class FieldCheck:
             if values is None:
                 values = pc.cast(pc.if_else(ok, column, "0"), pa.int64())
             bounds = self._bounds_sure(values, int, strict_equal=False)
-            ok = bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
+            ok = _both(ok, bounds)
             if "enum" in constraints:
                 members = [self.value_reader(value) for value in constraints["enum"]]
                 if not all(_int64(m) for m in members):
                     return False
                 found = pc.is_in(values, value_set=pa.array(members, pa.int64()))
-                ok = found if ok is True else pc.and_(ok, found)
+                ok = _both(ok, found)
             return ok
         if kind == "number":
             plain = self._respell is not None or self._plain_number() and self.field.bare_number
@@ -208,7 +208,7 @@ class FieldCheck:
                 ok = pc.match_substring_regex(column, _NUMBER)
                 values = pc.cast(pc.if_else(ok, column, "0"), pa.float64())
             bounds = self._bounds_sure(values, float, strict_equal=True)
-            return bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
+            return _both(ok, bounds)
         if kind == "boolean":
             accepted = {True: list(self.field.true_values), False: list(self.field.false_values)}
             if "enum" in constraints:
@@ -223,14 +223,14 @@ class FieldCheck:
                 return False
             ok, days = _iso_dates(column)
             bounds = self._bounds_sure(days, _date_days, strict_equal=False)
-            ok = bounds if ok is True else (ok if bounds is True else pc.and_(ok, bounds))
+            ok = _both(ok, bounds)
             if "enum" in constraints:
                 members = [self.value_reader(value) for value in constraints["enum"]]
                 if not all(type(member) is dt.date for member in members):
                     return False
                 member_days = pa.array([_date_days(member) for member in members], pa.int64())
                 found = pc.is_in(days, value_set=member_days)
-                ok = found if ok is True else pc.and_(ok, found)
+                ok = _both(ok, found)
             return ok
         if kind == "datetime":
             bounds = set(_BOUNDS) & set(constraints)
@@ -295,7 +295,7 @@ class FieldCheck:
                 return False
             checks.append(pc.is_in(column, value_set=pa.array(members, pa.string())))
         for check in checks:
-            ok = check if ok is True else pc.and_(ok, check)
+            ok = _both(ok, check)
         return ok
 
     @staticmethod
@@ -346,7 +346,7 @@ class FieldCheck:
             except (OverflowError, pa.ArrowInvalid):
                 return False  # a bound beyond the values' type (2^63): the reader decides
             check = compare(values, scalar)
-            ok = check if ok is True else pc.and_(ok, check)
+            ok = _both(ok, check)
         return ok
 
     # Typed columns (Parquet): checked from their Arrow values and statistics
