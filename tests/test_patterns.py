@@ -76,6 +76,9 @@ def test_what_has_a_twin_in_re2(pattern, spelled):
         ({"type": "string", "constraints": {"pattern": "a{,3}"}}, ["", "aa", "a{,3}", "aaaa"]),
         ({"type": "string", "constraints": {"pattern": "[[:digit:]]+"}}, ["123", ":", "[d]"]),
         ({"type": "string", "constraints": {"pattern": "(?#(()ab|cd"}}, ["ab", "xcd", "abx"]),
+        # "^[0-9]{2}|2[AB]$" as frictionless anchors it: 823 passes, x2A does not
+        ({"type": "string", "constraints": {"pattern": "[0-9]{2}|2[AB]"}},
+         ["82", "2A", "823", "x2A", "8", ""]),
         ({"type": "string", "format": "email"}, ["jean.dupont@example.fr",
                                                   "jean..dupont@example.fr"]),
         ({"type": "number"}, ["1.5", "nan", "nan(1)", "NAN(abc)", "inf"]),
@@ -88,3 +91,16 @@ def test_cells_regex_engines_read_apart_agree_with_frictionless(tmp_path, field,
         warnings.simplefilter("ignore")  # frictionless's own "possible nested set"
         assert_same(package_of(tmp_path / "data.csv", {"fields": [{"name": "x", **field}]}),
                     "table", tmp_path)  # fmt: skip
+
+
+def test_a_top_level_alternation_is_matched_for_the_whole_column():
+    """A departement code ("[0-9]{2}|2[AB]") is not left to the cell reader: RE2 is
+    given the pattern as Python reads it, the first branch anchored at the start only."""
+    from ddet_data.validate.fast.cells import FieldCheck
+    from ddet_data.validate.fast.schema import FieldSpec
+
+    codes = pa.array(["82", "2A", "823", "x2A", "8"] * 1000)
+    spec = FieldSpec(name="d", type="string", constraints={"pattern": "[0-9]{2}|2[AB]"})
+    check = FieldCheck(spec, 0)
+    sure = check.sure_mask(codes, check.missing_mask(codes)).to_pylist()
+    assert sure[:5] == [True, True, True, False, False] and sum(sure) == 3000

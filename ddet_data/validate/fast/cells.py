@@ -31,7 +31,6 @@ from .forms import (
     fixed_width_classes,
     fixed_width_match,
     holds_any,
-    top_level_alternation,
 )
 from .patterns import re2_pattern
 from .schema import FieldSpec
@@ -300,9 +299,6 @@ class FieldCheck:
 
     @staticmethod
     def _pattern_sure(column: pa.Array, pattern: str) -> pa.Array | bool:
-        if top_level_alternation(pattern):
-            # frictionless anchors without a group ("^a|b$"): alternation escapes it.
-            return False
         classes = fixed_width_classes(pattern)
         if classes is not None:
             return fixed_width_match(column, classes)
