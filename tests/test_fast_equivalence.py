@@ -580,6 +580,69 @@ def test_parquet_gives_frictionless_findings_on_the_same_table_as_csv(tmp_path, 
     assert {"constraint-error", "unique-error", "primary-key", "foreign-key", "type-error"} <= kinds
 
 
+@pytest.mark.parametrize("constraints", [
+    {}, {"required": True, "minimum": 1990}, {"maximum": "2020"},
+    {"enum": [1999, "2024"]}, {"enum": ["abc"]},
+])  # fmt: skip
+@pytest.mark.parametrize("years", [[999, 1000, 2024, 9999, 10000, -100, None, 0],
+                                   [1995, 2001, 2030], [None, 2000], [999, 2000]])  # fmt: skip
+def test_parquet_integer_years_give_the_csv_findings(tmp_path, constraints, years):
+    """A year is four characters for frictionless: written from an integer, 1000 to
+    9999. Row groups of years the statistics prove are not read."""
+    table = pa.table({"y": pa.array(years * 40, pa.int32())})
+    pq.write_table(table, tmp_path / "t.parquet", row_group_size=len(years) * 7)
+    pa_csv.write_csv(table, str(tmp_path / "t.csv"))
+    schema = {"fields": [{"name": "y", "type": "year", "constraints": constraints}]}
+    package = {"resources": [{"name": "t", "type": "table", "path": "t.parquet",
+                              "format": "parquet", "schema": schema}]}  # fmt: skip
+    as_csv = {"resources": [{**package["resources"][0], "path": "t.csv", "format": "csv"}]}
+    fast = validate_resource_fast(package["resources"][0], tmp_path, package, 100_000)
+    assert fast["errors"] == frictionless_task(as_csv, "t", tmp_path, 100_000)["errors"]
+
+
+def test_parquet_text_keys_of_few_values_give_the_csv_findings(tmp_path):
+    """Dictionary-encoded text keys (a departement in a composite primary key, a unique
+    code, a foreign key) hash their distinct values once: the same repeats and dangling
+    references as the text of every row."""
+    rng = random.Random(7)
+    rows = 900
+    deps = [rng.choice(["01", "2A", "2B", "", None, "974"]) for _ in range(rows)]
+    table = pa.table({
+        "dep": pa.array(deps, pa.string()),
+        "n": pa.array([rng.randint(1, 60) for _ in range(rows)], pa.int64()),
+        "code": pa.array([rng.choice(["x", "y", None]) if i % 300 else "z"
+                          for i in range(rows)], pa.string()),
+    })  # fmt: skip
+    refs = pa.table({"dep": pa.array(["01", "2A", "974"], pa.string())})
+    pq.write_table(table, tmp_path / "data.parquet", row_group_size=97)
+    pq.write_table(refs, tmp_path / "deps.parquet")
+    options = pa_csv.WriteOptions(quoting_style="needed")
+    for name, data in (("data", table), ("deps", refs)):
+        pa_csv.write_csv(data, str(tmp_path / f"{name}.csv"), write_options=options)
+    schema = {
+        "fields": [{"name": "dep", "type": "string"}, {"name": "n", "type": "integer"},
+                   {"name": "code", "type": "string", "constraints": {"unique": True}}],
+        "primaryKey": ["dep", "n"],
+        "foreignKeys": [{"fields": ["dep"], "reference": {"resource": "deps", "fields": ["dep"]}}],
+    }  # fmt: skip
+
+    def package(fmt: str) -> dict:
+        return {"resources": [
+            {"name": "data", "type": "table", "path": f"data.{fmt}", "format": fmt,
+             "schema": schema},
+            {"name": "deps", "type": "table", "path": f"deps.{fmt}", "format": fmt,
+             "schema": {"fields": [{"name": "dep", "type": "string"}]}},
+        ]}  # fmt: skip
+
+    assert open_parquet_source(tmp_path / "data.parquet").few_values == ["dep", "code"]
+    slow = frictionless_task(package("csv"), "data", tmp_path, 100_000)
+    fast = validate_resource_fast(package("parquet")["resources"][0], tmp_path,
+                                  package("parquet"), 100_000)  # fmt: skip
+    assert fast["errors"] == slow["errors"]
+    kinds = {error["type"] for error in fast["errors"]}
+    assert {"unique-error", "primary-key", "foreign-key"} <= kinds
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])
 @pytest.mark.parametrize("declared", [
     {"hash": "md5:abc", "bytes": 123, "fields": 2, "rows": 3},

@@ -41,9 +41,12 @@ _DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
 _YEAR = r"^[0-9]{4}$"
 _UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-# (frictionless's validator reads both parts of an email regardless of case)
-_EMAIL = (r"^[a-zA-Z0-9][a-zA-Z0-9._-]{0,40}[a-zA-Z0-9]"
-          r"@[a-zA-Z0-9][a-zA-Z0-9-]{0,30}[a-zA-Z0-9]\.[a-zA-Z]{2,10}$")  # fmt: skip
+# An email as frictionless's validator reads it (both parts regardless of case): no
+# dot at either end of the name nor two in a row, one dot in the domain. The parts'
+# limits (a name of 64, a label of 63) hold for any cell of at most _EMAIL_LONGEST bytes.
+_EMAIL = (r"^[a-zA-Z0-9](?:\.?[a-zA-Z0-9_-])*\.?[a-zA-Z0-9]"
+          r"@[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]\.[a-zA-Z]{2,10}$")  # fmt: skip
+_EMAIL_LONGEST = 64
 # frictionless's uri check asks rfc3986 only for a scheme: printable ASCII after http(s)://
 # always has one.
 _URI = r"^https?://[!-~]+$"
@@ -56,6 +59,8 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 _EPOCH_DATETIME = dt.datetime(1970, 1, 1)
 _FIRST_DAY = dt.date(1, 1, 1).toordinal() - _EPOCH
 _LAST_DAY = dt.date(9999, 12, 31).toordinal() - _EPOCH
+# A year's cell is four characters (frictionless): written from an integer, 1000 to 9999.
+_FIRST_YEAR, _LAST_YEAR = 1000, 9999
 
 
 class FieldCheck:
@@ -274,9 +279,8 @@ class FieldCheck:
         elif self.format == "uuid":
             ok = pc.match_substring_regex(column, _UUID)
         elif self.format == "email":
-            # (two dots in a row pass the form, not frictionless's email validator)
             ok = pc.and_(pc.match_substring_regex(column, _EMAIL),
-                         pc.invert(pc.match_substring(column, "..")))  # fmt: skip
+                         pc.less_equal(pc.binary_length(column), _EMAIL_LONGEST))  # fmt: skip
         elif self.format == "uri":
             ok = pc.match_substring_regex(column, _URI)
         else:
@@ -354,7 +358,7 @@ class FieldCheck:
             return None
         kind, constraints = self.type, self.constraints
         bounded = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
-        if kind == "integer" and _small_integers(typed.type):
+        if kind in ("integer", "year") and _small_integers(typed.type):
             if not _only(constraints, {"required", "unique", "enum"} | bounded):
                 return None
         elif kind == "date" and pa.types.is_date32(typed.type):
@@ -424,6 +428,12 @@ class FieldCheck:
             return _only(constraints, {"required"} | bounded) and (
                 not set(constraints) & bounded or self._stats_prove_bounds(stats, int)
             )
+        if self.type == "year" and _small_integers(kind):
+            return (
+                _only(constraints, {"required"} | bounded)
+                and _stats_within(stats, _FIRST_YEAR, _LAST_YEAR)
+                and (not set(constraints) & bounded or self._stats_prove_bounds(stats, int))
+            )
         if self.type == "number" and _small_integers(kind):
             plain = self._plain_number() and self.field.bare_number
             return plain and _only(constraints, {"required"} | bounded) and (
@@ -487,9 +497,14 @@ class FieldCheck:
                 bounds = self._bounds_sure(values, float, strict_equal=True)
             return _both(finite, bounds)
         values = typed if typed.type == pa.int64() else pc.cast(typed, pa.int64())
+        within: Any = True
+        if self.type == "year" and not _stats_within(stats, _FIRST_YEAR, _LAST_YEAR):
+            within = pc.and_(pc.greater_equal(values, _FIRST_YEAR),
+                             pc.less_equal(values, _LAST_YEAR))  # fmt: skip
         bounds: Any = True  # when the row group's min and max are inside, so is every value
         if not self._stats_prove_bounds(stats, int):
             bounds = self._bounds_sure(values, int, strict_equal=False)
+        bounds = _both(within, bounds)
         found: Any = True
         if "enum" in self.constraints:
             members = [self.value_reader(value) for value in self.constraints["enum"]]

@@ -587,6 +587,11 @@ def _key_values(check: FieldCheck, batch: Batch, typed, sure, missing, targets) 
     """A key column's values: from its Arrow values when its masks came from them."""
     if typed is not None:
         return check.typed_key_values(typed, sure, missing, targets)
+    encoded = batch.typed[check.position] if batch.typed else None
+    if encoded is not None and pa.types.is_dictionary(encoded.type) and check.key_kind() == "str":
+        # A text key of few distinct values: each is hashed once (`hash_keys`), where
+        # its text would be made and hashed for every row.
+        return check.key_values(encoded, sure, missing, targets)
     return check.key_values(batch.columns[check.position], sure, missing, targets)
 
 

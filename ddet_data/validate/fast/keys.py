@@ -71,7 +71,12 @@ def _mix64(values: np.ndarray) -> np.ndarray:
 
 def _hash_strings(strings: pa.Array) -> np.ndarray:
     """A hash of each string's UTF-8 bytes (each byte times its place's weight, summed),
-    read straight from Arrow buffers."""
+    read straight from Arrow buffers. A dictionary-encoded column hashes its distinct
+    values only (a null index takes an extra slot: its hash is replaced by the caller)."""
+    if pa.types.is_dictionary(strings.type):
+        distinct = np.append(_hash_strings(strings.dictionary), np.uint64(0))
+        codes = strings.indices.fill_null(len(strings.dictionary))
+        return distinct[codes.to_numpy(zero_copy_only=False)]
     if strings.null_count:
         strings = strings.fill_null("")
     if strings.type not in (pa.string(), pa.large_string()):
