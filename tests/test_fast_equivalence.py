@@ -286,7 +286,7 @@ FIELD_TYPES = {
     "string": st.sampled_from(["a", "bb", "", "ccc", "Éé", "a\nb", "AB-12"]),
     "boolean": st.sampled_from(["true", "false", "True", "0", "yes", ""]),
     "date": st.sampled_from(["2020-01-01", "2020-02-30", "2020-1-1", "", "0000-01-01"]),
-    "year": st.sampled_from(["2020", "20", "", "0999", "x"]),
+    "year": st.sampled_from(["2020", "20", "", "0999", "x", "+202", "٢٠٢٠", "20201"]),
 }
 
 
@@ -465,6 +465,42 @@ def test_geopoint_keys_tell_decimals_apart_at_any_length(tmp_path):
     schema = {"fields": [{"name": "g", "type": "geopoint", "constraints": {"unique": True}}]}
     fast = assert_same(package_of(tmp_path / "points.csv", schema, "points"), "points", tmp_path)
     assert [e["rowNumber"] for e in fast["errors"]] == [4, 6]
+
+
+def test_columns_of_few_values_are_checked_by_their_distinct_values(tmp_path):
+    """Past 20,000 rows, a column repeating a few values (a département code, a status,
+    a year) has its distinct values checked, the findings spread back to every row; a
+    column that only seemed to repeat (sorted ids) goes back to cell by cell."""
+    rng = random.Random(3)
+    rows = 30_000
+    lines = ["dep,statut,annee,jour,ref"]
+    for n in range(rows):
+        dep = rng.choice(["01", "2A", "75", "974", "2C", "1", "", "ab"] if n % 997 == 0
+                         else ["01", "2A", "75", "974"])  # fmt: skip
+        statut = rng.choice(["actif", "clos"] if n % 1499 else ["Actif", ""])
+        annee = rng.choice(["2020", "2021"] if n % 2003 else ["20", "0999"])
+        jour = rng.choice(["2021-01-05", "2021-02-30"] if n % 1000 == 0 else ["2021-01-05"])
+        lines.append(f"{dep},{statut},{annee},{jour},R{n // 1000:02d}-{n:06d}")
+    (tmp_path / "t.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    schema = {"fields": [
+        {"name": "dep", "type": "string", "constraints": {"pattern": "[0-9]{2}|2[AB]"}},
+        {"name": "statut", "type": "string",
+         "constraints": {"required": True, "enum": ["actif", "clos"]}},
+        {"name": "annee", "type": "year", "constraints": {"minimum": 2000}},
+        {"name": "jour", "type": "date"},
+        {"name": "ref", "type": "string", "constraints": {"pattern": "R[0-9]{2}-[0-9]+"}},
+    ]}  # fmt: skip
+    fast = assert_same(package_of(tmp_path / "t.csv", schema), "table", tmp_path, 10_000)
+    assert {e["fieldName"] for e in fast["errors"]} == {"dep", "statut", "annee", "jour"}
+
+    from ddet_data.validate.fast.cells import FieldCheck
+    from ddet_data.validate.fast.engine import _few_values
+    from ddet_data.validate.fast.schema import FieldSpec
+
+    check = FieldCheck(FieldSpec(name="ref", type="string", constraints={"pattern": "R.*"}), 0)
+    refs = pa.array([f"R00-{n:06d}" if n < 25_000 else "R00-000000" for n in range(50_000)])
+    assert _few_values(check, refs.slice(25_000)) is not None and check.repeats
+    assert _few_values(check, refs) is None and check.repeats is False
 
 
 def test_a_french_column_is_re_spelled_not_read_cell_by_cell(tmp_path):

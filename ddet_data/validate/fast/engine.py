@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ...errors import Unsupported
 from .. import local_data_format, path_format
@@ -558,11 +559,50 @@ def _column_verdict(check: FieldCheck, batch: Batch) -> tuple:
         sources = as_csv_text(typed.take(arrow_of(doubtful))).to_pylist()
         return missing, sure, doubtful, sources, typed
     column = batch.columns[check.position]
+    encoded = _few_values(check, column) if _costly(check) else None
+    if encoded is not None:
+        return _dictionary_verdict(check, encoded)
     missing_array = check.missing_mask(column)
     missing = missing_array.to_numpy(zero_copy_only=False)
     sure = check.sure_mask(column, missing_array).to_numpy(zero_copy_only=False)
     doubtful = np.flatnonzero(~sure)
     return missing, sure, doubtful, column.take(arrow_of(doubtful)).to_pylist(), None
+
+
+# Encoding a column costs about 10 ms a million cells; a check of its distinct values
+# only, instead of every cell, pays for it when the cells repeat this much.
+_FEW_VALUES_SAMPLE = 1024
+_FEW_VALUES_SHARE = 8  # at most 1 distinct value in 8 sampled cells
+_ENCODED_SHARE = 16  # at most 1 distinct value in 16 cells, else encoding was waste
+
+
+def _costly(check: FieldCheck) -> bool:
+    """Checks of a text column that cost more than encoding it: regexes, re-spellings,
+    parses (a plain string or integer, or a boolean, is cheaper checked as it is)."""
+    if check.type == "string":
+        return check.format not in ("default", None) or any(
+            name in check.constraints for name in ("pattern", "enum", "minLength", "maxLength")
+        )
+    return check.type not in ("any", "integer", "boolean")
+
+
+def _few_values(check: FieldCheck, column: pa.Array) -> pa.DictionaryArray | None:
+    """The column as a dictionary when its cells repeat a few values (a département,
+    a status, the dates of a few years). Judged once, on cells spread over the first
+    large batch: a sample costs as much as encoding a batch."""
+    if check.repeats is False or len(column) < PARALLEL_ROWS:
+        return None
+    if check.repeats is None:
+        step = len(column) // _FEW_VALUES_SAMPLE
+        sample = column.take(pa.array(range(0, len(column), step), pa.int64()))
+        check.repeats = len(pc.unique(sample)) * _FEW_VALUES_SHARE <= len(sample)
+        if not check.repeats:
+            return None
+    encoded = pc.dictionary_encode(column)
+    if len(encoded.dictionary) * _ENCODED_SHARE > len(column):
+        check.repeats = False  # the later batches are read cell by cell
+        return None
+    return encoded
 
 
 def _dictionary_verdict(check: FieldCheck, typed: pa.DictionaryArray) -> tuple:
